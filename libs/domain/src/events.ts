@@ -1,0 +1,47 @@
+import { BillingDetails } from './billing-profile';
+import { SelfPurchaseResource } from './self-purchase';
+
+/** Stored event type names: explicit strings, never derived from class names. */
+export const EVENT_TYPES = [
+  'CustomerRelationshipEstablished',
+  'CustomerRenamed',
+  'BillingProfileUpdated',
+  'SelfPurchaseGranted',
+  'SelfPurchaseRevoked',
+  'CostManagementEnabled',
+  'CostManagementDisabled',
+] as const;
+export type CustomerEventType = (typeof EVENT_TYPES)[number];
+
+type Event<T extends CustomerEventType, D> = { readonly type: T; readonly data: D };
+
+export type CustomerRelationshipEstablished = Event<
+  'CustomerRelationshipEstablished',
+  {
+    readonly tenantId: string;
+    readonly partnerId: string;
+    /** The customer tenant's own name when the relationship began; fixed from then on. */
+    readonly companyName: string;
+    readonly domain: string;
+    readonly billingProfile?: BillingDetails;
+  }
+>;
+export type CustomerRenamed = Event<'CustomerRenamed', { readonly previousName: string; readonly companyName: string }>;
+export type BillingProfileUpdated = Event<'BillingProfileUpdated', BillingDetails>;
+export type SelfPurchaseGranted = Event<'SelfPurchaseGranted', { readonly resources: readonly SelfPurchaseResource[] }>;
+export type SelfPurchaseRevoked = Event<'SelfPurchaseRevoked', { readonly resources: readonly SelfPurchaseResource[] }>;
+export type CostManagementEnabled = Event<'CostManagementEnabled', Record<string, never>>;
+export type CostManagementDisabled = Event<'CostManagementDisabled', Record<string, never>>;
+
+export type CustomerEvent =
+  | CustomerRelationshipEstablished
+  | CustomerRenamed
+  | BillingProfileUpdated
+  | SelfPurchaseGranted
+  | SelfPurchaseRevoked
+  | CostManagementEnabled
+  | CostManagementDisabled;
+
+export function isCustomerEvent(event: { type: string }): event is CustomerEvent {
+  return (EVENT_TYPES as readonly string[]).includes(event.type);
+}
