@@ -55,7 +55,7 @@ const DOMAIN = {
 export const commands = {
   establishCustomerRelationship(input: unknown, metadata: CommandMetadata): EstablishCustomerRelationship {
     return read(input, (body, fields) => {
-      const tenantId = fields.text(body, 'tenantId', { min: 36, max: 36, pattern: TENANT_ID, patternMessage: 'must be a UUID' });
+      const tenantId = fields.text(body, 'tenantId', { min: 1, max: 64, pattern: TENANT_ID, patternMessage: 'must be a UUID' });
       const companyName = fields.text(body, 'companyName', COMPANY_NAME);
       const domain = fields.text(body, 'domain', DOMAIN).toLowerCase();
       const rawProfile = fields.object(body, 'billingProfile');

@@ -45,3 +45,13 @@ export type CustomerEvent =
 export function isCustomerEvent(event: { type: string }): event is CustomerEvent {
   return (EVENT_TYPES as readonly string[]).includes(event.type);
 }
+
+/** Who, when and why, stored with every event for auditors. */
+export interface EventMetadata {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly actor: { readonly sub: string; readonly partnerId: string; readonly roles: readonly string[] };
+  readonly occurredAt: string;
+  readonly schemaVersion: number;
+}

@@ -1,0 +1,56 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EventStoreModule } from '@app/event-store';
+import { AppConfig, AuthGuard, PlatformModule, ProblemFilter } from '@app/platform';
+import { ReadSideModule } from '@app/read-side';
+import { ProjectorModule } from '../../projector/src/projector.module';
+import { AuditController } from './audit/audit.controller';
+import { GetAccountAsOfHandler } from './audit/account-as-of.query';
+import { GetAuditFeedHandler } from './audit/audit-feed.query';
+import { GetCustomerHistoryHandler } from './audit/customer-history.query';
+import { CommandSender } from './customers/commands/command-sender';
+import { CustomerCommandExecutor } from './customers/commands/customer-command.executor';
+import { CustomerCommandsController } from './customers/commands/customer-commands.controller';
+import { ExecuteCustomerCommandHandler } from './customers/commands/execute-customer-command';
+import { GetAccountDetailHandler } from './customers/queries/account-detail.query';
+import { CustomerQueriesController } from './customers/queries/customer-queries.controller';
+import { ListCustomersHandler } from './customers/queries/list-customers.query';
+import { ViewFreshness } from './customers/queries/view-freshness';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { HealthController } from './operations/health.controller';
+import { ProjectionsController } from './operations/projections.controller';
+import { validationPipe } from './validation';
+
+/** The API; on the embedded default it also runs the projector in the same process. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        ReadSideModule,
+        IdempotencyModule,
+        ...(config.runProjector ? [ProjectorModule] : []),
+      ],
+      controllers: [CustomerCommandsController, CustomerQueriesController, AuditController, ProjectionsController, HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+        CommandSender,
+        CustomerCommandExecutor,
+        ExecuteCustomerCommandHandler,
+        ListCustomersHandler,
+        GetAccountDetailHandler,
+        GetCustomerHistoryHandler,
+        GetAccountAsOfHandler,
+        GetAuditFeedHandler,
+        ViewFreshness,
+      ],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { EVENT_TYPES } from '@app/domain';
+
+export class HistoryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) fromRevision?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class AsOfDto {
+  /** An ISO-8601 instant: the account as it stood then. */
+  @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  /** A stream revision: the account as that event left it. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) revision?: number;
+}
+
+export class AuditFeedDto {
+  /** A position from a previous page's `nextAfter` (exclusive). */
+  @IsOptional() @Matches(/^\d{1,20}-\d{1,20}$/, { message: 'after must be a position' }) after?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @IsOptional() @IsIn(EVENT_TYPES) type?: string;
+}

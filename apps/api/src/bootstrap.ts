@@ -1,0 +1,24 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig, httpMetrics, Metrics } from '@app/platform';
+import { AppModule } from './app.module';
+
+/** Builds the whole API (and, on the embedded default, the projector) without listening yet. */
+export async function createApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
+  app.use(httpMetrics(app.get(Metrics)));
+  app.useBodyParser('json', { limit: '64kb', type: ['application/json', 'application/*+json'] });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const openApi = new DocumentBuilder()
+    .setTitle('Customer accounts')
+    .setDescription('Event-sourced customer accounts of a cloud-solution partner: commands, views, history and audit.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  return app;
+}

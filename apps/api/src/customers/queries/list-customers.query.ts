@@ -1,0 +1,46 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { ValidationError } from '@app/domain';
+import { CustomerListItem, ListCursor, searchKey, VIEW_STORE, ViewStore } from '@app/read-side';
+
+export class ListCustomers {
+  constructor(
+    readonly partnerId: string,
+    readonly search: string | undefined,
+    readonly size: number,
+    readonly continuation: string | undefined,
+  ) {}
+}
+
+export interface CustomerListPage {
+  readonly items: Omit<CustomerListItem, 'partnerId' | 'position'>[];
+  readonly continuationToken?: string;
+}
+
+@QueryHandler(ListCustomers)
+export class ListCustomersHandler implements IQueryHandler<ListCustomers, CustomerListPage> {
+  constructor(@Inject(VIEW_STORE) private readonly views: ViewStore) {}
+
+  async execute({ partnerId, search, size, continuation }: ListCustomers): Promise<CustomerListPage> {
+    const term = search?.trim() ? searchKey(search.trim()) : undefined;
+    const page = await this.views.listCustomers({ partnerId, search: term, size, after: continuation ? decodeCursor(continuation) : undefined });
+    const items = page.items.map(({ partnerId: _p, position: _q, ...item }) => item);
+    return page.next ? { items, continuationToken: encodeCursor(page.next) } : { items };
+  }
+}
+
+// The token names where the next page starts (sort key and id), so pages neither skip nor repeat
+// when customers are added or renamed between requests.
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.nameKey, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(token: string): ListCursor {
+  try {
+    const [nameKey, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown[];
+    if (typeof nameKey === 'string' && typeof id === 'string') return { nameKey, id };
+  } catch {
+    // falls through to the validation error
+  }
+  throw new ValidationError([{ field: 'continuation', message: 'must be a continuationToken from a previous page' }]);
+}

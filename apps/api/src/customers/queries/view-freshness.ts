@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { comparePositions, parsePosition } from '@app/event-store';
+import { APP_CONFIG, AppConfig, problems } from '@app/platform';
+import { VIEW_STORE, ViewName, ViewStore } from '@app/read-side';
+import { ValidationError } from '@app/domain';
+
+const POLL_MS = 10;
+
+/** Read-your-writes: holds a read until the views it uses have projected `minPosition`. */
+@Injectable()
+export class ViewFreshness {
+  constructor(
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async waitFor(view: ViewName, minPosition: string | undefined): Promise<void> {
+    if (minPosition === undefined) return;
+    const wanted = parsePosition(minPosition);
+    if (!wanted) throw new ValidationError([{ field: 'minPosition', message: 'must be a position returned by a write' }]);
+    const deadline = Date.now() + this.config.readWaitMs;
+    for (;;) {
+      const reached = await this.views.checkpoint(view);
+      if (reached && comparePositions(reached, wanted) >= 0) return;
+      if (Date.now() >= deadline) throw problems.viewNotCaughtUp(1);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+}

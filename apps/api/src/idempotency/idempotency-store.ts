@@ -1,0 +1,18 @@
+/** A recorded write: what was asked (as a hash) and, once it succeeded, what was answered. */
+export interface IdempotencyRecord {
+  readonly requestHash: string;
+  readonly response?: unknown;
+}
+
+/** Idempotency keys, scoped per partner, kept across restarts. */
+export interface IdempotencyStore {
+  find(partnerId: string, key: string): Promise<IdempotencyRecord | null>;
+  /** Claims the key for a request in flight; false if someone holds it already. */
+  reserve(partnerId: string, key: string, requestHash: string): Promise<boolean>;
+  complete(partnerId: string, key: string, response: unknown): Promise<void>;
+  /** Gives up an unfinished claim, so a failed write records nothing. */
+  release(partnerId: string, key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');

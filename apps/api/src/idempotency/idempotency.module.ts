@@ -1,0 +1,33 @@
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/platform';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { IDEMPOTENCY_STORE, IdempotencyStore } from './idempotency-store';
+import { IdempotencyService } from './idempotency.service';
+import { SqliteIdempotencyStore } from './sqlite-idempotency-store';
+
+@Injectable()
+class IdempotencyStoreCloser implements OnApplicationShutdown {
+  constructor(@Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: IDEMPOTENCY_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): IdempotencyStore => {
+        mkdirSync(config.dataDir, { recursive: true });
+        return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
+      },
+    },
+    IdempotencyStoreCloser,
+    IdempotencyService,
+  ],
+  exports: [IdempotencyService],
+})
+export class IdempotencyModule {}

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { problems } from '@app/platform';
+import { IDEMPOTENCY_STORE, IdempotencyStore } from './idempotency-store';
+
+export interface IdempotentRequest {
+  readonly partnerId: string;
+  readonly key: string;
+  /** Hash of the route and body: the same key with anything else is a client error. */
+  readonly requestHash: string;
+}
+
+/**
+ * Runs a write at most once per idempotency key: a repeat gets the first answer, the same key with
+ * another request gets 422, and a failed write leaves no record.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(@Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore) {}
+
+  async once<R>(request: IdempotentRequest | undefined, write: () => Promise<R>): Promise<R> {
+    if (!request) return write();
+    const { partnerId, key, requestHash } = request;
+    const claimed = await this.store.reserve(partnerId, key, requestHash);
+    if (!claimed) {
+      const found = await this.store.find(partnerId, key);
+      if (found && found.requestHash !== requestHash) throw problems.idempotencyKeyReused();
+      if (found?.response !== undefined) return found.response as R;
+      // The same request is in flight elsewhere or was cut off by a crash: running it again is
+      // safe, because its deterministic command id makes the store recognise the first run.
+    }
+    let response: R;
+    try {
+      response = await write();
+    } catch (error) {
+      if (claimed) await this.store.release(partnerId, key);
+      throw error;
+    }
+    await this.store.complete(partnerId, key, response);
+    return response;
+  }
+}

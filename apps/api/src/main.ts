@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, DEV_ISSUER, loadConfig } from '@app/platform';
+import { createApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new Logger('Main');
+  const { key } = config.auth;
+  if (key.kind === 'secret' && config.auth.issuer === DEV_ISSUER) {
+    logger.warn('='.repeat(78));
+    logger.warn(`DEVELOPMENT AUTH: tokens are checked against a generated secret in ${config.dataDir}.`);
+    logger.warn('Mint one with `npm run token`. Never use this outside a developer machine.');
+    logger.warn('='.repeat(78));
+  }
+  const app = await createApp(config);
+  await app.listen(config.port);
+  logger.log(`Customer accounts listening on ${await app.getUrl()} (data in ${config.dataDir})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { Metrics } from '@app/platform';
+import { VIEW_STORE, ViewStore } from '@app/read-side';
+import type { Response } from 'express';
+import { ProjectorService } from '../../../projector/src/projector.service';
+
+/** Liveness, readiness and Prometheus metrics, outside /v1 and without a token. */
+@ApiExcludeController()
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    private readonly metrics: Metrics,
+    @Optional() private readonly projector?: ProjectorService,
+  ) {}
+
+  @Get('health/live')
+  @HttpCode(200)
+  live(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: string; checks: Record<string, string> }> {
+    const checks: Record<string, string> = {
+      eventStore: await probe(() => this.events.readAll({ direction: 'backwards', maxCount: 1 })),
+      viewStore: await probe(() => this.views.checkpoint('customer-list')),
+    };
+    if (this.projector) checks.projector = this.projector.isRunning ? 'up' : 'down';
+    const up = Object.values(checks).every((c) => c === 'up');
+    res.status(up ? 200 : 503);
+    return { status: up ? 'ok' : 'unavailable', checks };
+  }
+
+  @Get('metrics')
+  async metricsText(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', this.metrics.registry.contentType);
+    res.send(await this.metrics.registry.metrics());
+  }
+}
+
+async function probe(check: () => Promise<unknown>): Promise<string> {
+  try {
+    await check();
+    return 'up';
+  } catch {
+    return 'down';
+  }
+}

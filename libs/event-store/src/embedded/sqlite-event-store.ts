@@ -1,0 +1,225 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedVersion,
+} from '../event-store';
+import { Position, START } from '../position';
+import { PollingSubscription } from './polling-subscription';
+
+interface Row {
+  position: number | bigint;
+  stream: string;
+  revision: number | bigint;
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  created: number;
+}
+
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly { id: string; type: string; data: string; metadata: string }[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+const NO_STREAM = -1n;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
+ * append survives a crash or power loss. Appends arriving together are group-committed: one
+ * transaction and one fsync for the whole group, each append still checked on its own.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly sql;
+
+  constructor(file: string, private readonly pollIntervalMs = 250) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream   TEXT    NOT NULL,
+        revision INTEGER NOT NULL,
+        id       TEXT    NOT NULL,
+        type     TEXT    NOT NULL,
+        data     TEXT    NOT NULL,
+        metadata TEXT    NOT NULL,
+        created  INTEGER NOT NULL,
+        UNIQUE (stream, revision)
+      );
+      CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
+    `);
+    this.db.defaultSafeIntegers(true);
+    this.appended.setMaxListeners(0);
+    this.sql = {
+      lastRevision: this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
+      byId: this.db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
+      at: this.db.prepare('SELECT position, id FROM events WHERE stream = ? AND revision = ?'),
+      insert: this.db.prepare(
+        'INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      forwards: this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      backwards: this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
+      allForwards: this.db.prepare(
+        'SELECT * FROM events WHERE position > ? AND substr(stream, 1, ?) = ? ORDER BY position LIMIT ?',
+      ),
+      allBackwards: this.db.prepare(
+        'SELECT * FROM events WHERE position < ? AND substr(stream, 1, ?) = ? ORDER BY position DESC LIMIT ?',
+      ),
+    };
+  }
+
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('The event store is closed.'));
+    if (events.length === 0) return Promise.reject(new Error('Nothing to append.'));
+    let serialized: PendingAppend['events'];
+    try {
+      serialized = events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        data: JSON.stringify(e.data),
+        metadata: JSON.stringify(e.metadata),
+      }));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ stream, events: serialized, expected, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // Appends that arrive while this turn of the event loop runs join the same transaction.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let outcomes: (AppendResult | WrongExpectedVersion)[];
+    try {
+      outcomes = this.db.transaction(() => batch.map((append) => this.write(append)))();
+    } catch (error) {
+      // The transaction rolled back: nothing of the group was written.
+      for (const append of batch) append.reject(error as Error);
+      return;
+    }
+    batch.forEach((append, i) => {
+      const outcome = outcomes[i];
+      if (outcome instanceof WrongExpectedVersion) append.reject(outcome);
+      else append.resolve(outcome);
+    });
+    this.appended.emit('appended');
+  }
+
+  /** One append inside the group's transaction; a conflict is returned, not thrown, so the group goes on. */
+  private write({ stream, events, expected }: PendingAppend): AppendResult | WrongExpectedVersion {
+    const last = this.lastRevision(stream);
+    const repeat = this.repeatedAppend(stream, events, expected);
+    if (repeat) return repeat;
+    if (expected === 'no_stream' ? last !== NO_STREAM : expected !== 'any' && expected !== last) {
+      return new WrongExpectedVersion(stream, expected, last);
+    }
+    const created = Date.now();
+    let position = 0n;
+    events.forEach((e, i) => {
+      const info = this.sql.insert.run(stream, last + 1n + BigInt(i), e.id, e.type, e.data, e.metadata, created);
+      position = BigInt(info.lastInsertRowid);
+    });
+    return { nextRevision: last + BigInt(events.length), position: { commit: position, prepare: position } };
+  }
+
+  /**
+   * EventStoreDB's idempotent append: the same event ids written again where they already stand
+   * (right after the expected revision, or anywhere for `any`) succeed without writing.
+   */
+  private repeatedAppend(stream: string, events: PendingAppend['events'], expected: ExpectedRevision): AppendResult | null {
+    const first = this.sql.byId.get(stream, events[0].id) as { revision: bigint } | undefined;
+    if (!first) return null;
+    const start = expected === 'no_stream' ? 0n : expected === 'any' ? first.revision : expected + 1n;
+    if (first.revision !== start) return null;
+    let position = 0n;
+    for (let i = 0; i < events.length; i++) {
+      const row = this.sql.at.get(stream, start + BigInt(i)) as { position: bigint; id: string } | undefined;
+      if (!row || row.id !== events[i].id) return null;
+      position = row.position;
+    }
+    return { nextRevision: start + BigInt(events.length - 1), position: { commit: position, prepare: position } };
+  }
+
+  private lastRevision(stream: string): bigint {
+    const row = this.sql.lastRevision.get(stream) as { revision: bigint | null };
+    return row.revision ?? NO_STREAM;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.maxCount ?? -1;
+    const rows =
+      options.direction === 'backwards'
+        ? this.sql.backwards.all(stream, options.fromRevision ?? BigInt(Number.MAX_SAFE_INTEGER), limit)
+        : this.sql.forwards.all(stream, options.fromRevision ?? 0n, limit);
+    return (rows as Row[]).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const prefix = options.filter?.streamNamePrefix ?? '';
+    const limit = options.maxCount ?? -1;
+    const rows =
+      options.direction === 'backwards'
+        ? this.sql.allBackwards.all(options.after?.commit ?? BigInt(Number.MAX_SAFE_INTEGER), prefix.length, prefix, limit)
+        : this.sql.allForwards.all((options.after ?? START).commit, prefix.length, prefix, limit);
+    return (rows as Row[]).map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    return new PollingSubscription(
+      (after) => this.readAll({ after, filter: options.filter, maxCount: 512 }),
+      this.appended,
+      options.after ?? START,
+      this.pollIntervalMs,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flush();
+    this.appended.emit('closed');
+    this.db.close();
+  }
+}
+
+function toRecorded(row: Row): RecordedEvent {
+  const position: Position = { commit: BigInt(row.position), prepare: BigInt(row.position) };
+  return {
+    id: row.id,
+    stream: row.stream,
+    type: row.type,
+    revision: BigInt(row.revision),
+    position,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    created: new Date(Number(row.created)),
+  };
+}

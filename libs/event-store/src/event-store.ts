@@ -1,0 +1,86 @@
+import { Position } from './position';
+
+/** `no_stream`: the stream must not exist yet; `any`: no check; a bigint: the stream's last revision. */
+export type ExpectedRevision = 'no_stream' | 'any' | bigint;
+
+export interface NewEvent {
+  /** A UUID; the same id appended again at the same place is a no-op (see `eventIdFor`). */
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly type: string;
+  /** Position within the stream, 0 for its first event. */
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  /** When the store wrote it (the store's clock, not the command's). */
+  readonly created: Date;
+}
+
+export interface AppendResult {
+  readonly nextRevision: bigint;
+  readonly position: Position;
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: bigint;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly maxCount?: number;
+}
+
+export interface AllFilter {
+  /** Only streams whose name starts with this (EventStoreDB's server-side stream-name prefix filter). */
+  readonly streamNamePrefix: string;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: reading starts after this position (forwards) or before it (backwards). */
+  readonly after?: Position;
+  readonly filter?: AllFilter;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  readonly after?: Position;
+  readonly filter?: AllFilter;
+}
+
+/** Events in global order, at least once, until closed; ends with an error if the store drops it. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+/**
+ * The narrow event-store port, shaped by EventStoreDB's semantics so that every adapter behaves the
+ * same (the contract suite under test/contract proves it for each).
+ */
+export interface EventStore {
+  /** Appends atomically, or throws WrongExpectedVersion and writes nothing. */
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** A missing stream reads as empty. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');
+
+export class WrongExpectedVersion extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's last revision, -1n when it does not exist. */
+    readonly actual: bigint,
+  ) {
+    super(`Stream ${stream}: expected revision ${String(expected)}, found ${actual}.`);
+  }
+}

@@ -1,0 +1,49 @@
+import { Actor, PARTNER_TYPES, PartnerType, ROLES, Role } from '@app/domain';
+import { createPublicKey } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, JWTPayload } from 'jose';
+import { AppConfig } from '../config/config';
+import { problems } from '../errors/problem';
+
+/**
+ * Verifies bearer tokens: algorithms pinned per key type (never taken from the token), issuer,
+ * audience and expiry required, and the partner claims checked before they become an Actor.
+ */
+export class TokenVerifier {
+  private readonly verifyJwt: (token: string) => Promise<{ payload: JWTPayload }>;
+
+  constructor({ key, issuer, audience }: AppConfig['auth']) {
+    const checks = { issuer, audience, requiredClaims: ['exp', 'sub'] };
+    if (key.kind === 'secret') {
+      this.verifyJwt = (token) => jwtVerify(token, key.secret, { ...checks, algorithms: ['HS256'] });
+    } else if (key.kind === 'public-key') {
+      const publicKey = createPublicKey(key.pem);
+      const algorithms = publicKey.asymmetricKeyType === 'ec' ? ['ES256'] : ['RS256'];
+      this.verifyJwt = (token) => jwtVerify(token, publicKey, { ...checks, algorithms });
+    } else {
+      const keySet = createRemoteJWKSet(new URL(key.uri));
+      this.verifyJwt = (token) => jwtVerify(token, keySet, { ...checks, algorithms: ['RS256', 'ES256'] });
+    }
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await this.verifyJwt(token));
+    } catch (error) {
+      throw problems.unauthenticated(error instanceof joseErrors.JWTExpired ? 'The token has expired.' : 'The token is not valid.');
+    }
+    return toActor(payload);
+  }
+}
+
+function toActor(payload: JWTPayload): Actor {
+  const { sub, partner_id: partnerId, partner_type: partnerType, roles } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || sub === '') throw problems.unauthenticated('The token has no subject.');
+  if (typeof partnerId !== 'string' || partnerId === '' || partnerId.length > 128 || /[\u0000-\u001f]/.test(partnerId))
+    throw problems.unauthenticated('The token has no valid partner_id.');
+  if (!PARTNER_TYPES.includes(partnerType as PartnerType)) throw problems.unauthenticated('The token has no valid partner_type.');
+  if (!Array.isArray(roles)) throw problems.unauthenticated('The token has no roles array.');
+  // Roles this service does not know grant nothing here.
+  const known = roles.filter((r): r is Role => ROLES.includes(r as Role));
+  return { sub, partnerId, partnerType: partnerType as PartnerType, roles: known };
+}

@@ -1,0 +1,82 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { CustomerAlreadyExists, CustomerNotFound, DomainError, Forbidden, ValidationError } from '@app/domain';
+import type { Request, Response } from 'express';
+import { Problem, problems } from './problem';
+
+const DOMAIN_STATUS = new Map<Function, [number, string]>([
+  [CustomerNotFound, [404, 'Customer not found']],
+  [CustomerAlreadyExists, [409, 'Customer already exists']],
+  [Forbidden, [403, 'Forbidden']],
+]);
+
+// Statuses Nest or Express raise themselves, each with our stable code.
+const HTTP_CODES: Record<number, [string, string]> = {
+  400: ['BAD_REQUEST', 'Bad request'],
+  404: ['NOT_FOUND', 'Not found'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+};
+
+/** The one place errors become RFC 9457 problem+json. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const problem = this.toProblem(error, request);
+    if (problem.status >= 500 && !(error instanceof Problem)) {
+      this.logger.error(`${request.method} ${request.path} failed`, error instanceof Error ? error.stack : String(error));
+    }
+    if (response.headersSent) return;
+    response
+      .status(problem.status)
+      .set({ ...problem.headers, 'Content-Type': 'application/problem+json' })
+      .send(
+        JSON.stringify({
+          type: `/problems/${problem.code.toLowerCase().replace(/_/g, '-')}`,
+          title: problem.title,
+          status: problem.status,
+          detail: problem.message,
+          code: problem.code,
+          ...(problem.errors ? { errors: problem.errors } : {}),
+        }),
+      );
+  }
+
+  private toProblem(error: unknown, request: Request): Problem {
+    if (error instanceof Problem) return error;
+    if (error instanceof ValidationError) return problems.validation(error.errors);
+    if (error instanceof DomainError) {
+      const [status, title] = DOMAIN_STATUS.get(error.constructor) ?? [400, 'Bad request'];
+      return new Problem(status, error.code, title, error.message);
+    }
+    if ((error as { type?: unknown } | null)?.type === 'entity.parse.failed') {
+      return new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'The request body is not valid JSON.');
+    }
+    const status = error instanceof HttpException ? error.getStatus() : statusOf(error);
+    if (status && HTTP_CODES[status]) {
+      const [code, title] = HTTP_CODES[status];
+      const detail = status === 404 ? `No route ${request.method} ${request.path}.` : messageOf(error) ?? title;
+      return new Problem(status, code, title, detail);
+    }
+    return new Problem(500, 'INTERNAL_ERROR', 'Internal server error', 'Something went wrong on our side.');
+  }
+}
+
+/** Errors from Express middleware (body parser) carry their status on the error. */
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function messageOf(error: unknown): string | undefined {
+  if (error instanceof HttpException) {
+    const body = error.getResponse();
+    return typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
+  }
+  return error instanceof Error ? error.message : undefined;
+}

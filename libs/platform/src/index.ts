@@ -1,0 +1,10 @@
+export * from './config/config';
+export * from './errors/problem';
+export { ProblemFilter } from './errors/problem.filter';
+export { TokenVerifier } from './auth/token-verifier';
+export { AuthGuard, Requires } from './auth/auth.guard';
+export type { AuthenticatedRequest } from './auth/auth.guard';
+export { CurrentActor } from './auth/current-actor.decorator';
+export { Metrics } from './metrics/metrics';
+export { httpMetrics } from './metrics/http-metrics.middleware';
+export { APP_CONFIG, PlatformModule } from './platform.module';

@@ -1,0 +1,19 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Metrics } from './metrics';
+
+/**
+ * Counts and times every request, rejected ones included, by its route pattern (never the raw
+ * path, which holds ids). The pattern is known only once routing has run, so it is read at finish.
+ */
+export function httpMetrics(metrics: Metrics) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    response.once('finish', () => {
+      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpDuration.observe({ method: request.method, route }, seconds);
+      metrics.httpRequests.inc({ method: request.method, route, status: String(response.statusCode) });
+    });
+    next();
+  };
+}

@@ -1,0 +1,87 @@
+import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { EventStore, Position, RecordedEvent } from '@app/event-store';
+import { batches } from './batches';
+import { toProjectedEvent } from './projected-event';
+import { DocumentKey, ViewStore } from './view-store';
+import { Projection, ViewDocument } from './views';
+
+const BATCH_SIZE = 500;
+
+export interface RunnerHooks {
+  onCommitted?(checkpoint: Position, events: number): void;
+  onError?(error: unknown): void;
+}
+
+/**
+ * Feeds one projection from the store's subscription: each batch of events is folded into its
+ * documents and committed with the new checkpoint, awaited before the next batch. After a failure
+ * it starts again from the last durable checkpoint.
+ */
+export class ProjectionRunner<V extends ViewDocument> {
+  private stopped = false;
+  private subscription: { close(): Promise<void> } | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly projection: Projection<V>,
+    private readonly events: EventStore,
+    private readonly views: ViewStore,
+    private readonly hooks: RunnerHooks = {},
+    private readonly retryMs = 1000,
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.follow();
+      } catch (error) {
+        if (this.stopped) return;
+        this.hooks.onError?.(error);
+        await new Promise((r) => setTimeout(r, this.retryMs));
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    const after = (await this.views.checkpoint(this.projection.name)) ?? undefined;
+    const subscription = this.events.subscribeToAll({ after, filter: { streamNamePrefix: CUSTOMER_STREAM_PREFIX } });
+    this.subscription = subscription;
+    try {
+      for await (const batch of batches(subscription, BATCH_SIZE)) {
+        if (this.stopped) return;
+        await this.apply(batch);
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  /** Folds one batch into the documents it touches and commits them with the batch's last position. */
+  async apply(batch: readonly RecordedEvent[]): Promise<void> {
+    const projected = batch.map(toProjectedEvent).filter((e) => e !== null);
+    const keys = new Map<string, DocumentKey>();
+    for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
+    const documents = new Map<string, V | null>();
+    for (const doc of await this.views.load<V>(this.projection.name, [...keys.values()])) {
+      documents.set(`${doc.partnerId}/${doc.id}`, doc);
+    }
+    for (const e of projected) {
+      const key = `${e.partnerId}/${e.tenantId}`;
+      documents.set(key, this.projection.evolve(documents.get(key) ?? null, e));
+    }
+    const changed = [...documents.values()].filter((d): d is V => d !== null);
+    const checkpoint = batch[batch.length - 1].position;
+    await this.views.commit(this.projection.name, changed, checkpoint);
+    this.hooks.onCommitted?.(checkpoint, batch.length);
+  }
+}

@@ -1,0 +1,55 @@
+import { assertNever, BillingDetails } from '@app/domain';
+import { AccountDetail, BillingProfileView, newerOnly, ProjectedEvent, Projection } from '../views';
+import { entitlementsAfter, NO_ENTITLEMENTS } from './entitlements';
+
+/**
+ * The account page: the original tenant name in company info and the breadcrumb, the friendly name
+ * in billing info. Also folds events for the as-of endpoint, so both tell the same story.
+ */
+export const accountDetailProjection: Projection<AccountDetail> = {
+  name: 'account-detail',
+  evolve: newerOnly(evolve),
+};
+
+function evolve(view: AccountDetail | null, projected: ProjectedEvent): AccountDetail | null {
+  const { event, metadata } = projected;
+  const stamp = {
+    revision: projected.revision,
+    position: projected.position,
+    updatedAt: metadata.occurredAt,
+    updatedBy: metadata.actor.sub,
+  };
+  if (event.type === 'CustomerRelationshipEstablished') {
+    const { tenantId, domain, companyName, billingProfile } = event.data;
+    return {
+      partnerId: projected.partnerId,
+      id: projected.tenantId,
+      breadcrumbName: companyName,
+      companyProfile: { tenantId, domain, companyName },
+      billingProfile: billingView(companyName, billingProfile),
+      ...NO_ENTITLEMENTS,
+      ...stamp,
+    };
+  }
+  if (!view) return null;
+  switch (event.type) {
+    case 'CustomerRenamed':
+      return { ...view, ...stamp, billingProfile: { ...view.billingProfile, companyName: event.data.companyName } };
+    case 'BillingProfileUpdated':
+      return { ...view, ...stamp, billingProfile: billingView(view.billingProfile.companyName, event.data) };
+    case 'SelfPurchaseGranted':
+    case 'SelfPurchaseRevoked':
+    case 'CostManagementEnabled':
+    case 'CostManagementDisabled':
+      return { ...view, ...stamp, ...entitlementsAfter(view, event) };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** The billing section as the API shows it: flat, as Partner Center's billing profile is. */
+function billingView(companyName: string, details: BillingDetails | undefined): BillingProfileView {
+  if (!details) return { companyName };
+  const { defaultAddress, ...contact } = details.contact;
+  return { companyName, ...contact, culture: details.culture, language: details.language, defaultAddress };
+}
