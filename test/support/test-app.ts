@@ -1,0 +1,47 @@
+import { INestApplication } from '@nestjs/common';
+import { loadConfig } from '@app/platform';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../apps/api/src/bootstrap';
+import { mintToken, TEST_AUDIENCE, TEST_ISSUER, testSecret, TokenClaims } from './tokens';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly http: TestAgent;
+  readonly dataDir: string;
+  readonly secret: string;
+  token(claims?: TokenClaims): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole service on the embedded stores in a temporary DATA_DIR, with real JWT checking.
+ * Pass `dataDir` and `secret` to reopen the same data, as after a restart.
+ */
+export async function startTestApp(options: { dataDir?: string; secret?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'customer-accounts-'));
+  const secret = options.secret ?? testSecret();
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: secret,
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_AUDIENCE: TEST_AUDIENCE,
+    ...options.env,
+  });
+  const app = await createApp(config, false);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    dataDir,
+    secret,
+    token: (claims) => mintToken(secret, claims),
+    async close() {
+      await app.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
