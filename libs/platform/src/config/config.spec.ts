@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET_FILE, loadConfig } from './config';
+
+const SECRET = 'x'.repeat(40);
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  const dataDir = () => mkdtempSync(join(tmpdir(), 'config-'));
+
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' });
+    expect(config).toMatchObject({ port: 3000, eventStore: 'embedded', readStore: 'embedded', readWaitMs: 2000, runProjector: true });
+    expect(config.auth.key.kind).toBe('secret');
+  });
+
+  it('generates an owner-only development secret once, with development issuer and audience', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(first.auth).toMatchObject({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+    expect(first.auth.key.kind === 'secret' && first.auth.key.generatedAt).toBe(join(dir, DEV_SECRET_FILE));
+    expect(second.auth.key).toEqual({ kind: 'secret', secret: new TextEncoder().encode(readFileSync(join(dir, DEV_SECRET_FILE), 'utf8')) });
+    expect(statSync(join(dir, DEV_SECRET_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', EVENT_STORE: 'cassandra', AUTH_JWT_SECRET: 'short', READ_WAIT_MS: '-1' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('PORT'),
+        expect.stringContaining('EVENT_STORE'),
+        expect.stringContaining('AUTH_JWT_SECRET'),
+        expect.stringContaining('READ_WAIT_MS'),
+        expect.stringContaining('AUTH_ISSUER'),
+        expect.stringContaining('AUTH_AUDIENCE'),
+      ]),
+    );
+  });
+
+  it('refuses more than one kind of key', () => {
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URI: 'https://idp.example/keys', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toEqual([
+      expect.stringContaining('only one'),
+    ]);
+  });
+
+  it('requires issuer and audience with a configured key', () => {
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET })).toHaveLength(2);
+  });
+});

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+// The dependency rules of the monorepo, checked on every test run so CI fails when one is broken.
+const ROOT = join(__dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
+}
+
+describe('architecture', () => {
+  const domainFiles = sourceFiles(join(ROOT, 'libs/domain/src')).filter((f) => !f.includes('/testing/'));
+
+  it('keeps the domain free of frameworks, packages and I/O: only relative imports', () => {
+    const offending = domainFiles.flatMap((file) =>
+      imports(file)
+        .filter((spec) => !spec.startsWith('./') && !spec.startsWith('../'))
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the domain free of clocks and randomness: time and ids arrive with the command', () => {
+    const offending = domainFiles.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\b(Date\.now|new Date\(|Math\.random|randomUUID|process\.)/g)].map(
+        (m) => `${relative(ROOT, file)} uses ${m[1]}`,
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('reaches a lib only through its index (its one door), never a deep path', () => {
+    const libOf = (path: string) => /^libs\/([^/]+)\//.exec(relative(ROOT, path))?.[1];
+    const files = ['apps', 'libs', 'test'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
+    const offending = files.flatMap((file) =>
+      imports(file)
+        .filter((spec) => {
+          if (/^@app\/[^/]+\/./.test(spec)) return true;
+          if (!spec.startsWith('.')) return false;
+          const target = libOf(join(file, '..', spec));
+          return target !== undefined && target !== libOf(file);
+        })
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+});
