@@ -11,6 +11,8 @@ export async function createApp(config: AppConfig, logger: LogLevel[] | false = 
   app.use(httpMetrics(app.get(Metrics)));
   app.useBodyParser('json', { limit: '64kb', type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
+  // Only the revision ETags this API sets itself; Express's body hashes would be mistaken for them.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   const openApi = new DocumentBuilder()
     .setTitle('Customer accounts')

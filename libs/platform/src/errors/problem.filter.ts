@@ -54,7 +54,8 @@ export class ProblemFilter implements ExceptionFilter {
       const [status, title] = DOMAIN_STATUS.get(error.constructor) ?? [400, 'Bad request'];
       return new Problem(status, error.code, title, error.message);
     }
-    if ((error as { type?: unknown } | null)?.type === 'entity.parse.failed') {
+    // Nest wraps the body parser's error in a BadRequestException and keeps it as the cause.
+    if (isJsonParseError(error) || (error instanceof HttpException && isJsonParseError(error.cause))) {
       return new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'The request body is not valid JSON.');
     }
     const status = error instanceof HttpException ? error.getStatus() : statusOf(error);
@@ -65,6 +66,10 @@ export class ProblemFilter implements ExceptionFilter {
     }
     return new Problem(500, 'INTERNAL_ERROR', 'Internal server error', 'Something went wrong on our side.');
   }
+}
+
+function isJsonParseError(error: unknown): boolean {
+  return (error as { type?: unknown } | null)?.type === 'entity.parse.failed';
 }
 
 /** Errors from Express middleware (body parser) carry their status on the error. */
