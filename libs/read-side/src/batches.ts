@@ -34,6 +34,9 @@ export async function* batches<T>(source: AsyncIterable<T>, maxSize: number): As
         await new Promise<void>((r) => (waiting.consumer = r));
         continue;
       }
+      // One macrotask turn lets the source hand over everything it already has, so a batch holds
+      // all ready events rather than just the one that woke us.
+      if (buffer.length < maxSize && !state.finished) await new Promise((r) => setImmediate(r));
       const batch = buffer.splice(0, maxSize);
       release('producer');
       yield batch;

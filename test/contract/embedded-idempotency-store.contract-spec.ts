@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store';
+import { SqliteIdempotencyStore } from '../../apps/api/src/idempotency/sqlite-idempotency-store';
+import { idempotencyStoreContract } from './idempotency-store.contract';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'idempotency-contract-'));
+}
+
+/** Each store gets a fresh file in a directory of its own, removed again in teardown. */
+const directories = new Map<IdempotencyStore, string>();
+
+idempotencyStoreContract(
+  'embedded (SQLite)',
+  async () => {
+    const dir = tempDir();
+    const store = new SqliteIdempotencyStore(path.join(dir, 'idempotency.sqlite'));
+    directories.set(store, dir);
+    return store;
+  },
+  async (store) => {
+    const dir = directories.get(store);
+    directories.delete(store);
+    try {
+      await store.close();
+    } finally {
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+describe('IdempotencyStore: embedded (SQLite) only', () => {
+  it('keeps claims and responses across reopening the file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'idempotency.sqlite');
+    const partnerId = `partner-${randomUUID()}`;
+    const done = randomUUID();
+    const pending = randomUUID();
+    try {
+      const first = new SqliteIdempotencyStore(file);
+      await first.reserve(partnerId, done, 'hash-done');
+      await first.complete(partnerId, done, { id: 'c-1', revision: '0', name: 'Zoë 🚀' });
+      await first.reserve(partnerId, pending, 'hash-pending');
+      await first.close();
+
+      const second = new SqliteIdempotencyStore(file);
+      try {
+        expect(await second.find(partnerId, done)).toStrictEqual({ requestHash: 'hash-done', response: { id: 'c-1', revision: '0', name: 'Zoë 🚀' } });
+        expect(await second.find(partnerId, pending)).toEqual({ requestHash: 'hash-pending' });
+        expect(await second.reserve(partnerId, done, 'hash-done')).toBe(false);
+        expect(await second.reserve(partnerId, pending, 'hash-pending')).toBe(false);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store';
+
+/**
+ * The idempotency-store port contract, run against every adapter. It speaks only through the port,
+ * and every test uses partners and keys of its own, so one shared store would do.
+ */
+export function idempotencyStoreContract(
+  name: string,
+  open: () => Promise<IdempotencyStore>,
+  teardown: (store: IdempotencyStore) => Promise<void> = (store) => store.close(),
+): void {
+  describe(`IdempotencyStore contract: ${name}`, () => {
+    let store: IdempotencyStore | undefined;
+
+    beforeEach(async () => {
+      store = undefined;
+      store = await open();
+    });
+
+    afterEach(async () => {
+      if (store) await teardown(store);
+      store = undefined;
+    });
+
+    function ids(): IdempotencyStore {
+      if (!store) throw new Error('The store was not opened.');
+      return store;
+    }
+
+    it('finds nothing under an unknown key', async () => {
+      expect(await ids().find(partner(), randomUUID())).toBeNull();
+    });
+
+    it('grants a claim once: the first reserve wins, any later one loses, whatever its request', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+
+      expect(await ids().reserve(partnerId, key, 'hash-a')).toBe(true);
+      expect(await ids().reserve(partnerId, key, 'hash-a')).toBe(false);
+      expect(await ids().reserve(partnerId, key, 'hash-b')).toBe(false);
+    });
+
+    it('shows a pending claim as its request hash without a response', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+      await ids().reserve(partnerId, key, 'sha256:1f2e3d');
+      await ids().reserve(partnerId, key, 'sha256:other');
+
+      const record = await ids().find(partnerId, key);
+
+      expect(record).toEqual({ requestHash: 'sha256:1f2e3d' });
+      expect(record).not.toHaveProperty('response');
+    });
+
+    it('returns the recorded response once completed, intact', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+      const response = {
+        status: 201,
+        headers: { etag: 'W/"3"', location: `/customers/${randomUUID()}` },
+        body: { id: randomUUID(), revision: '3', position: '000000000042-000000000042', name: 'Zoë Ångström — 東京 🚀', tags: [], nested: { ok: true, none: null, n: 1.5 } },
+      };
+      await ids().reserve(partnerId, key, 'hash');
+
+      await ids().complete(partnerId, key, response);
+
+      expect(await ids().find(partnerId, key)).toStrictEqual({ requestHash: 'hash', response });
+      expect(await ids().reserve(partnerId, key, 'hash')).toBe(false);
+    });
+
+    it('records responses that are not objects', async () => {
+      const partnerId = partner();
+      for (const response of ['text', 0, false, null, [1, 'two']]) {
+        const key = randomUUID();
+        await ids().reserve(partnerId, key, 'hash');
+        await ids().complete(partnerId, key, response);
+        expect(await ids().find(partnerId, key)).toStrictEqual({ requestHash: 'hash', response });
+      }
+    });
+
+    it('release gives up a pending claim: the key is free again', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+      await ids().reserve(partnerId, key, 'first');
+
+      await ids().release(partnerId, key);
+
+      expect(await ids().find(partnerId, key)).toBeNull();
+      expect(await ids().reserve(partnerId, key, 'second')).toBe(true);
+      expect(await ids().find(partnerId, key)).toEqual({ requestHash: 'second' });
+    });
+
+    it('release keeps a completed record', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+      await ids().reserve(partnerId, key, 'hash');
+      await ids().complete(partnerId, key, { id: 'c-1' });
+
+      await ids().release(partnerId, key);
+
+      expect(await ids().find(partnerId, key)).toStrictEqual({ requestHash: 'hash', response: { id: 'c-1' } });
+      expect(await ids().reserve(partnerId, key, 'hash')).toBe(false);
+    });
+
+    it('release of an unknown key does nothing', async () => {
+      const partnerId = partner();
+      await expect(ids().release(partnerId, randomUUID())).resolves.toBeUndefined();
+    });
+
+    it('scopes keys per partner', async () => {
+      const contoso = partner();
+      const fabrikam = partner();
+      const key = randomUUID();
+
+      expect(await ids().reserve(contoso, key, 'contoso-request')).toBe(true);
+      expect(await ids().find(fabrikam, key)).toBeNull();
+      expect(await ids().reserve(fabrikam, key, 'fabrikam-request')).toBe(true);
+
+      await ids().complete(contoso, key, { by: 'contoso' });
+      expect(await ids().find(fabrikam, key)).toEqual({ requestHash: 'fabrikam-request' });
+
+      await ids().release(fabrikam, key);
+      expect(await ids().find(fabrikam, key)).toBeNull();
+      expect(await ids().find(contoso, key)).toStrictEqual({ requestHash: 'contoso-request', response: { by: 'contoso' } });
+    });
+
+    it('treats keys exactly: no case folding, no trimming', async () => {
+      const partnerId = partner();
+      const key = `Key-${randomUUID()}`;
+      await ids().reserve(partnerId, key, 'hash');
+
+      expect(await ids().find(partnerId, key.toLowerCase())).toBeNull();
+      expect(await ids().find(partnerId, ` ${key}`)).toBeNull();
+      expect(await ids().reserve(partnerId, key.toUpperCase(), 'other')).toBe(true);
+    });
+
+    it('lets one of many concurrent claims on a key win', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+
+      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => ids().reserve(partnerId, key, `hash-${i}`)));
+
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const winner = outcomes.indexOf(true);
+      expect(await ids().find(partnerId, key)).toEqual({ requestHash: `hash-${winner}` });
+    });
+  });
+}
+
+const partner = () => `partner-${randomUUID()}`;
