@@ -476,6 +476,9 @@ export function eventStoreContract(
           for await (const event of subscription) {
             received.push(event);
             caughtUp();
+            // Yield to the event loop so that the timeouts below can fire even if a broken
+            // subscription delivers without ever waiting.
+            await new Promise((resolve) => setImmediate(resolve));
           }
         })();
         try {

@@ -80,10 +80,10 @@ export class SqliteEventStore implements EventStore {
       forwards: this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       backwards: this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
       allForwards: this.db.prepare(
-        'SELECT * FROM events WHERE position > ? AND substr(stream, 1, ?) = ? ORDER BY position LIMIT ?',
+        'SELECT * FROM events WHERE position > @after AND substr(stream, 1, length(@prefix)) = @prefix ORDER BY position LIMIT @limit',
       ),
       allBackwards: this.db.prepare(
-        'SELECT * FROM events WHERE position < ? AND substr(stream, 1, ?) = ? ORDER BY position DESC LIMIT ?',
+        'SELECT * FROM events WHERE position < @after AND substr(stream, 1, length(@prefix)) = @prefix ORDER BY position DESC LIMIT @limit',
       ),
     };
   }
@@ -96,8 +96,9 @@ export class SqliteEventStore implements EventStore {
       serialized = events.map((e) => ({
         id: e.id,
         type: e.type,
-        data: JSON.stringify(e.data),
-        metadata: JSON.stringify(e.metadata),
+        // `undefined` has no JSON form; store it as null rather than fail the whole group's transaction.
+        data: JSON.stringify(e.data ?? null),
+        metadata: JSON.stringify(e.metadata ?? null),
       }));
     } catch (error) {
       return Promise.reject(error as Error);
@@ -187,8 +188,8 @@ export class SqliteEventStore implements EventStore {
     const limit = options.maxCount ?? -1;
     const rows =
       options.direction === 'backwards'
-        ? this.sql.allBackwards.all(options.after?.commit ?? BigInt(Number.MAX_SAFE_INTEGER), prefix.length, prefix, limit)
-        : this.sql.allForwards.all((options.after ?? START).commit, prefix.length, prefix, limit);
+        ? this.sql.allBackwards.all({ after: options.after?.commit ?? BigInt(Number.MAX_SAFE_INTEGER), prefix, limit })
+        : this.sql.allForwards.all({ after: (options.after ?? START).commit, prefix, limit });
     return (rows as Row[]).map(toRecorded);
   }
 
