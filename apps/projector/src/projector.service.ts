@@ -1,49 +1,76 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { Metrics } from '@app/platform';
+import { APP_CONFIG, AppConfig, Metrics } from '@app/platform';
 import {
   accountDetailProjection,
   customerListProjection,
+  LEASE_STORE,
+  LeasedProjection,
+  LeaseStore,
   Projection,
   ProjectionRunner,
   VIEW_STORE,
   ViewDocument,
   ViewStore,
 } from '@app/read-side';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
-/** Runs every projection from the event store into the view store, each from its own checkpoint. */
+/**
+ * Runs every projection from the event store into the view store, each from its own checkpoint and
+ * each only while this process holds its lease, so any number of projector processes may run.
+ */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projector');
-  private readonly runners: { start(): void; stop(): Promise<void> }[];
+  private readonly projections: LeasedProjection[];
   private running = false;
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
     @Inject(EVENT_STORE) events: EventStore,
     @Inject(VIEW_STORE) views: ViewStore,
+    @Inject(LEASE_STORE) leases: LeaseStore,
+    @Inject(APP_CONFIG) config: AppConfig,
     metrics: Metrics,
   ) {
-    const runner = <V extends ViewDocument>(projection: Projection<V>) =>
-      new ProjectionRunner(projection, events, views, {
-        onCommitted: (checkpoint) => metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit)),
-        onError: (error) =>
-          this.logger.error(`${projection.name} failed; restarting from its checkpoint`, error instanceof Error ? error.stack : String(error)),
-      });
-    this.runners = [runner(customerListProjection), runner(accountDetailProjection)];
+    const leased = <V extends ViewDocument>(projection: Projection<V>) => {
+      const onError = (error: unknown) =>
+        this.logger.error(`${projection.name} failed; restarting from its checkpoint`, error instanceof Error ? error.stack : String(error));
+      return new LeasedProjection(
+        projection.name,
+        (mayCommit) =>
+          new ProjectionRunner(projection, events, views, {
+            mayCommit,
+            onCommitted: (checkpoint) => metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit)),
+            onError,
+          }),
+        leases,
+        this.owner,
+        config.projectorLeaseMs,
+        onError,
+      );
+    };
+    this.projections = [leased(customerListProjection), leased(accountDetailProjection)];
   }
 
   get isRunning(): boolean {
     return this.running;
   }
 
+  /** The projections this process is projecting now (holds the lease of). */
+  get activeProjections(): number {
+    return this.projections.filter((p) => p.isActive).length;
+  }
+
   onApplicationBootstrap(): void {
-    for (const runner of this.runners) runner.start();
+    for (const projection of this.projections) projection.start();
     this.running = true;
   }
 
-  // Before the stores close: a batch in flight finishes and its checkpoint is written.
+  // Before the stores close: a batch in flight finishes, its checkpoint is written, the lease freed.
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    await Promise.all(this.runners.map((r) => r.stop()));
+    await Promise.all(this.projections.map((p) => p.stop()));
   }
 }

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/platform';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from './embedded/sqlite-event-store';
+import { EsdbEventStore } from './eventstoredb/esdb-event-store';
 import { EVENT_STORE, EventStore } from './event-store';
 
 /** Closes the store after the HTTP server has drained, so no acknowledged write is cut off. */
@@ -21,6 +22,7 @@ class EventStoreCloser implements OnApplicationShutdown {
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): EventStore => {
+        if (config.eventStore.kind === 'eventstoredb') return EsdbEventStore.connect(config.eventStore.connectionString);
         mkdirSync(config.dataDir, { recursive: true });
         return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
       },

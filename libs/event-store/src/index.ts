@@ -2,4 +2,5 @@ export * from './event-store';
 export * from './position';
 export * from './event-id';
 export { SqliteEventStore } from './embedded/sqlite-event-store';
+export { EsdbEventStore } from './eventstoredb/esdb-event-store';
 export { EventStoreModule } from './event-store.module';

@@ -8,3 +8,4 @@ export { CurrentActor } from './auth/current-actor.decorator';
 export { Metrics } from './metrics/metrics';
 export { httpMetrics } from './metrics/http-metrics.middleware';
 export { APP_CONFIG, PlatformModule } from './platform.module';
+export { MONGO_DB } from './mongodb/mongo-connection';

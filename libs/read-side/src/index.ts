@@ -7,3 +7,8 @@ export { ProjectionRunner } from './projection-runner';
 export type { RunnerHooks } from './projection-runner';
 export { SqliteViewStore } from './embedded/sqlite-view-store';
 export { ReadSideModule } from './read-side.module';
+export * from './lease';
+export { MongoViewStore } from './mongodb/mongo-view-store';
+export { MongoLeaseStore } from './mongodb/mongo-lease-store';
+export { SqliteLeaseStore } from './embedded/sqlite-lease-store';
+export { LeasedProjection } from './leased-projection';

@@ -8,6 +8,8 @@ import { Projection, ViewDocument } from './views';
 const BATCH_SIZE = 500;
 
 export interface RunnerHooks {
+  /** Asked before each commit; false stops the runner without committing (the lease was lost). */
+  mayCommit?(): Promise<boolean>;
   onCommitted?(checkpoint: Position, events: number): void;
   onError?(error: unknown): void;
 }
@@ -31,7 +33,8 @@ export class ProjectionRunner<V extends ViewDocument> {
   ) {}
 
   start(): void {
-    this.running ??= this.loop();
+    this.stopped = false;
+    this.running ??= this.loop().finally(() => (this.running = null));
   }
 
   async stop(): Promise<void> {
@@ -81,6 +84,11 @@ export class ProjectionRunner<V extends ViewDocument> {
     }
     const changed = [...documents.values()].filter((d): d is V => d !== null);
     const checkpoint = batch[batch.length - 1].position;
+    if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) {
+      this.stopped = true;
+      await this.subscription?.close();
+      return;
+    }
     await this.views.commit(this.projection.name, changed, checkpoint);
     this.hooks.onCommitted?.(checkpoint, batch.length);
   }

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/platform';
+import { APP_CONFIG, AppConfig, MONGO_DB } from '@app/platform';
+import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IDEMPOTENCY_STORE, IdempotencyStore } from './idempotency-store';
 import { IdempotencyService } from './idempotency.service';
+import { MongoIdempotencyStore } from './mongo-idempotency-store';
 import { SqliteIdempotencyStore } from './sqlite-idempotency-store';
 
 @Injectable()
@@ -19,8 +21,9 @@ class IdempotencyStoreCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: IDEMPOTENCY_STORE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): IdempotencyStore => {
+      inject: [APP_CONFIG, { token: MONGO_DB, optional: true }],
+      useFactory: (config: AppConfig, db?: Db): IdempotencyStore => {
+        if (db) return new MongoIdempotencyStore(db);
         mkdirSync(config.dataDir, { recursive: true });
         return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
       },

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
 
   it('applies the documented defaults', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' });
-    expect(config).toMatchObject({ port: 3000, eventStore: 'embedded', readStore: 'embedded', readWaitMs: 2000, runProjector: true });
+    expect(config).toMatchObject({ port: 3000, eventStore: { kind: 'embedded' }, readStore: { kind: 'embedded' }, readWaitMs: 2000, runProjector: true, projectorLeaseMs: 10000 });
     expect(config.auth.key.kind).toBe('secret');
   });
 
@@ -52,6 +52,31 @@ describe('loadConfig', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URI: 'https://idp.example/keys', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toEqual([
       expect.stringContaining('only one'),
     ]);
+  });
+
+  it('reads the production stores and requires their addresses', () => {
+    const config = loadConfig({
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113?tls=false',
+      READ_STORE: 'mongodb',
+      MONGODB_URI: 'mongodb://127.0.0.1:27017',
+      AUTH_JWT_SECRET: SECRET,
+      AUTH_ISSUER: 'i',
+      AUTH_AUDIENCE: 'a',
+    });
+    expect(config.eventStore).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://127.0.0.1:2113?tls=false' });
+    expect(config.readStore).toEqual({ kind: 'mongodb', uri: 'mongodb://127.0.0.1:27017', database: 'customer_accounts' });
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', READ_STORE: 'mongodb', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toEqual([
+      expect.stringContaining('EVENTSTORE_CONNECTION_STRING'),
+      expect.stringContaining('MONGODB_URI'),
+    ]);
+  });
+
+  it('refuses to generate a development secret outside the all-embedded default', () => {
+    const dir = dataDir();
+    expect(problemsOf({ DATA_DIR: dir, READ_STORE: 'mongodb', MONGODB_URI: 'mongodb://127.0.0.1:27017' })).toEqual(
+      expect.arrayContaining([expect.stringContaining('only the all-embedded default')]),
+    );
   });
 
   it('requires issuer and audience with a configured key', () => {

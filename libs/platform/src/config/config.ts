@@ -10,13 +10,15 @@ export type AuthKey =
 export interface AppConfig {
   readonly port: number;
   readonly dataDir: string;
-  readonly eventStore: 'embedded';
-  readonly readStore: 'embedded';
+  readonly eventStore: { readonly kind: 'embedded' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+  readonly readStore: { readonly kind: 'embedded' } | { readonly kind: 'mongodb'; readonly uri: string; readonly database: string };
   readonly auth: { readonly key: AuthKey; readonly issuer: string; readonly audience: string };
   /** How long a read with `minPosition` waits for the views before answering 503. */
   readonly readWaitMs: number;
   /** Whether this process also runs the projections (the embedded default does). */
   readonly runProjector: boolean;
+  /** How long a projector's lease lasts without renewal: the takeover time when one dies. */
+  readonly projectorLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -39,9 +41,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535, problems);
   const readWaitMs = integer(env, 'READ_WAIT_MS', 2000, 0, 60000, problems);
   const dataDir = resolve(env.DATA_DIR || './data');
-  const eventStore = choice(env, 'EVENT_STORE', ['embedded'] as const, problems);
-  const readStore = choice(env, 'READ_STORE', ['embedded'] as const, problems);
+  const projectorLeaseMs = integer(env, 'PROJECTOR_LEASE_MS', 10000, 1000, 600000, problems);
   const runProjector = choice(env, 'RUN_PROJECTOR', ['true', 'false'] as const, problems) !== 'false';
+  const eventStore = eventStoreOf(env, problems);
+  const readStore = readStoreOf(env, problems);
+  const embedded = eventStore.kind === 'embedded' && readStore.kind === 'embedded';
 
   const configured = [env.AUTH_JWT_SECRET && 'AUTH_JWT_SECRET', env.AUTH_PUBLIC_KEY && 'AUTH_PUBLIC_KEY', env.AUTH_JWKS_URI && 'AUTH_JWKS_URI'].filter(Boolean);
   if (configured.length > 1) problems.push(`Set only one of ${configured.join(', ')}.`);
@@ -59,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   let issuer = env.AUTH_ISSUER ?? '';
   let audience = env.AUTH_AUDIENCE ?? '';
+  if (!key && !embedded) {
+    problems.push('Set AUTH_JWT_SECRET, AUTH_PUBLIC_KEY or AUTH_JWKS_URI: only the all-embedded default may generate a development secret.');
+  }
   if (!key && problems.length === 0) {
     key = { kind: 'secret', ...devSecret(dataDir) };
     issuer ||= DEV_ISSUER;
@@ -68,7 +75,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!audience) problems.push('AUTH_AUDIENCE is required (the aud every token must carry).');
 
   if (problems.length > 0 || !key) throw new ConfigError(problems);
-  return { port, dataDir, eventStore, readStore, auth: { key, issuer, audience }, readWaitMs, runProjector };
+  return { port, dataDir, eventStore, readStore, auth: { key, issuer, audience }, readWaitMs, runProjector, projectorLeaseMs };
+}
+
+function eventStoreOf(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['eventStore'] {
+  const kind = choice(env, 'EVENT_STORE', ['embedded', 'eventstoredb'] as const, problems);
+  if (kind !== 'eventstoredb') return { kind: 'embedded' };
+  const connectionString = env.EVENTSTORE_CONNECTION_STRING ?? '';
+  if (!/^(esdb|esdb\+discover|kurrentdb|kdb):\/\//.test(connectionString)) {
+    problems.push('EVENTSTORE_CONNECTION_STRING must be an esdb:// connection string when EVENT_STORE=eventstoredb.');
+  }
+  return { kind, connectionString };
+}
+
+function readStoreOf(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['readStore'] {
+  const kind = choice(env, 'READ_STORE', ['embedded', 'mongodb'] as const, problems);
+  if (kind !== 'mongodb') return { kind: 'embedded' };
+  const uri = env.MONGODB_URI ?? '';
+  if (!/^mongodb(\+srv)?:\/\//.test(uri)) problems.push('MONGODB_URI must be a mongodb:// or mongodb+srv:// URI when READ_STORE=mongodb.');
+  const database = env.MONGODB_DB || 'customer_accounts';
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(database)) problems.push('MONGODB_DB must be 1–63 letters, digits, _ or -.');
+  return { kind, uri, database };
 }
 
 /** Reads DATA_DIR's development secret, creating it (owner-only) the first time. */

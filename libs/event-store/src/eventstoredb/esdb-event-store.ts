@@ -1,0 +1,150 @@
+import {
+  ANY,
+  END,
+  EventStoreDBClient,
+  excludeSystemEvents,
+  FORWARDS,
+  BACKWARDS,
+  jsonEvent,
+  JSONType,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  streamNameFilter,
+  WrongExpectedVersionError,
+  type AllStreamRecordedEvent,
+  type RecordedEvent as EsdbRecordedEvent,
+} from '@eventstore/db-client';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedVersion,
+} from '../event-store';
+import { comparePositions, Position } from '../position';
+
+// readAll in this client has no server-side filter, so filtered reads page through $all.
+const PAGE = 1000;
+
+/**
+ * The event-store port on EventStoreDB. The port was shaped by EventStoreDB's semantics, so this
+ * adapter only translates: expected revisions, the conflict error, a missing stream read as empty,
+ * and exclusive start positions (EventStoreDB's $all reads include their start position).
+ */
+export class EsdbEventStore implements EventStore {
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  static connect(connectionString: string): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('Nothing to append.');
+    try {
+      const result = await this.client.appendToStream(
+        stream,
+        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata as JSONType })),
+        { expectedRevision: expected === 'no_stream' ? NO_STREAM : expected === 'any' ? ANY : expected },
+      );
+      if (!result.position) throw new Error(`EventStoreDB returned no position for an append to ${stream}.`);
+      return { nextRevision: result.nextExpectedRevision, position: result.position };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        const actual = error.actualVersion === NO_STREAM ? -1n : (error.actualVersion as bigint);
+        throw new WrongExpectedVersion(stream, expected, actual);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const events: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(stream, {
+        fromRevision: options.fromRevision ?? (backwards ? END : START),
+        direction: backwards ? BACKWARDS : FORWARDS,
+        ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
+      });
+      for await (const resolved of read) if (resolved.event) events.push(toRecorded(resolved.event as AllStreamRecordedEvent));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const prefix = options.filter?.streamNamePrefix ?? '';
+    const events: RecordedEvent[] = [];
+    let from: Position | undefined = options.after;
+    while (events.length < wanted) {
+      let seen = 0;
+      const read = this.client.readAll({
+        fromPosition: from ?? (backwards ? END : START),
+        direction: backwards ? BACKWARDS : FORWARDS,
+        maxCount: PAGE,
+      });
+      for await (const resolved of read) {
+        const event = resolved.event;
+        if (!event?.position) continue;
+        seen++;
+        // $all reads include their start position; the port's start is exclusive.
+        if (from && comparePositions(event.position, from) === 0) continue;
+        from = event.position;
+        if (isSystem(event.streamId) || !event.streamId.startsWith(prefix)) continue;
+        events.push(toRecorded(event));
+        if (events.length >= wanted) break;
+      }
+      if (seen < PAGE) break;
+    }
+    return events;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const prefix = options.filter?.streamNamePrefix;
+    const subscription = this.client.subscribeToAll({
+      // Subscriptions start after the given position, as the port's do.
+      fromPosition: options.after && (options.after.commit > 0n || options.after.prepare > 0n) ? options.after : START,
+      filter: prefix ? streamNameFilter({ prefixes: [prefix] }) : excludeSystemEvents(),
+    });
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const resolved of subscription) {
+          if (resolved.event?.position && !isSystem(resolved.event.streamId)) yield toRecorded(resolved.event);
+        }
+      },
+      close: () => subscription.unsubscribe(),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.client.dispose();
+  }
+}
+
+function isSystem(stream: string): boolean {
+  return stream.startsWith('$');
+}
+
+function toRecorded(event: AllStreamRecordedEvent | EsdbRecordedEvent): RecordedEvent {
+  if (!event.position) throw new Error(`Event ${event.id} of ${event.streamId} has no position.`);
+  return {
+    id: event.id,
+    stream: event.streamId,
+    type: event.type,
+    revision: event.revision,
+    position: event.position,
+    data: event.data,
+    metadata: event.metadata,
+    created: event.created,
+  };
+}

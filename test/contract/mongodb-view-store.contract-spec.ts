@@ -1,0 +1,14 @@
+import { MongoViewStore } from '@app/read-side';
+import { describeWithMongo, MongoTestDatabases } from '../support/mongodb';
+import { viewStoreContract } from './view-store.contract';
+
+describeWithMongo('MongoDB view store', (uri) => {
+  const databases = new MongoTestDatabases(uri);
+  afterAll(() => databases.close());
+
+  viewStoreContract('MongoDB', async () => {
+    const store = new MongoViewStore(await databases.fresh());
+    await store.ensureIndexes();
+    return store;
+  });
+});
