@@ -21,6 +21,7 @@ export async function createApp(config: AppConfig, logger: LogLevel[] | false = 
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
+  // Drain, close the stores, then exit 0: a clean stop, not death by the signal.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     module: class ProjectorApp {},
     imports: [PlatformModule.forRoot(config), ProjectorModule],
   });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   new Logger('Projector').log(`Projecting from ${config.dataDir}`);
 }
 

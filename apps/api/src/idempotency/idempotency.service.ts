@@ -20,8 +20,7 @@ export class IdempotencyService {
   async once<R>(request: IdempotentRequest | undefined, write: () => Promise<R>): Promise<R> {
     if (!request) return write();
     const { partnerId, key, requestHash } = request;
-    const claimed = await this.store.reserve(partnerId, key, requestHash);
-    if (!claimed) {
+    if (!(await this.store.reserve(partnerId, key, requestHash))) {
       const found = await this.store.find(partnerId, key);
       if (found && found.requestHash !== requestHash) throw problems.idempotencyKeyReused();
       if (found?.response !== undefined) return found.response as R;
@@ -32,7 +31,9 @@ export class IdempotencyService {
     try {
       response = await write();
     } catch (error) {
-      if (claimed) await this.store.release(partnerId, key);
+      // Also when another attempt made the claim (one cut off by a crash, say): a key without an
+      // answer records nothing, and this write failed, so the key is free again.
+      await this.store.release(partnerId, key);
       throw error;
     }
     await this.store.complete(partnerId, key, response);
