@@ -88,23 +88,28 @@ export class EsdbEventStore implements EventStore {
     let from: Position | undefined = options.after;
     while (events.length < wanted) {
       let seen = 0;
+      // One more than still wanted: a page that starts at `from` repeats that event.
+      const pageSize = Math.min(PAGE, wanted - events.length + 1);
       const read = this.client.readAll({
         fromPosition: from ?? (backwards ? END : START),
         direction: backwards ? BACKWARDS : FORWARDS,
-        maxCount: PAGE,
+        maxCount: pageSize,
       });
-      for await (const resolved of read) {
-        const event = resolved.event;
-        if (!event?.position) continue;
-        seen++;
-        // $all reads include their start position; the port's start is exclusive.
-        if (from && comparePositions(event.position, from) === 0) continue;
-        from = event.position;
-        if (isSystem(event.streamId) || !event.streamId.startsWith(prefix)) continue;
-        events.push(toRecorded(event));
-        if (events.length >= wanted) break;
+      try {
+        for await (const resolved of read) {
+          const event = resolved.event;
+          if (!event?.position) continue;
+          seen++;
+          // $all reads include their start position; the port's start is exclusive.
+          if (from && comparePositions(event.position, from) === 0) continue;
+          from = event.position;
+          if (!isSystem(event.streamId) && event.streamId.startsWith(prefix) && events.length < wanted) events.push(toRecorded(event));
+        }
+      } finally {
+        // A read left half-consumed would keep its call open and hold up the client's dispose.
+        if (!read.destroyed) await read.cancel();
       }
-      if (seen < PAGE) break;
+      if (seen < pageSize) break;
     }
     return events;
   }
@@ -143,8 +148,9 @@ function toRecorded(event: AllStreamRecordedEvent | EsdbRecordedEvent): Recorded
     type: event.type,
     revision: event.revision,
     position: event.position,
-    data: event.data,
-    metadata: event.metadata,
+    // EventStoreDB stores `null` as empty bytes and reads them back as undefined.
+    data: event.data ?? null,
+    metadata: event.metadata ?? null,
     created: event.created,
   };
 }

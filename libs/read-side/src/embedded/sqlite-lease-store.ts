@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
+import { hostname } from 'node:os';
 import { LeaseStore } from '../lease';
 
-/** Projector leases beside the embedded views, for projectors in several processes on one machine. */
+/**
+ * Projector leases beside the embedded views, for projectors in several processes on one machine.
+ * All claimants share this machine, so a lease whose holder process has died (killed, crashed) is
+ * taken over at once instead of after its expiry: a restarted service projects immediately.
+ */
 export class SqliteLeaseStore implements LeaseStore {
   private readonly db: Database.Database;
   private readonly sql;
@@ -18,12 +23,17 @@ export class SqliteLeaseStore implements LeaseStore {
          WHERE projector_leases.owner = excluded.owner OR projector_leases.expires_at < @now`,
       ),
       release: this.db.prepare('DELETE FROM projector_leases WHERE name = ? AND owner = ?'),
+      holder: this.db.prepare('SELECT owner FROM projector_leases WHERE name = ?'),
+      takeOver: this.db.prepare('UPDATE projector_leases SET owner = @owner, expires_at = @expiresAt WHERE name = @name AND owner = @dead'),
     };
   }
 
   async acquire(name: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
-    return this.sql.acquire.run({ name, owner, expiresAt: now + ttlMs, now }).changes === 1;
+    if (this.sql.acquire.run({ name, owner, expiresAt: now + ttlMs, now }).changes === 1) return true;
+    const holder = (this.sql.holder.get(name) as { owner: string } | undefined)?.owner;
+    if (!holder || isAlive(holder)) return false;
+    return this.sql.takeOver.run({ name, owner, expiresAt: now + ttlMs, dead: holder }).changes === 1;
   }
 
   async release(name: string, owner: string): Promise<void> {
@@ -32,5 +42,17 @@ export class SqliteLeaseStore implements LeaseStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** Owners are `host:pid:…`; a holder on this host whose process is gone is dead. */
+function isAlive(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

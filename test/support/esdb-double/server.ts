@@ -1,0 +1,125 @@
+/**
+ * Starts the EventStoreDB protocol double: an in-process gRPC server, built on the client
+ * package's own service definitions, over an in-memory log. Test support only.
+ */
+import { Server, ServerCredentials, status as Status, type ServerDuplexStream } from '@grpc/grpc-js';
+import { appendHandler } from './append-handler';
+import { batchAppendHandler } from './batch-append-handler';
+import { EventLog } from './event-log';
+import { rpcError, serverUnavailable } from './grpc-errors';
+import type { LogPosition } from './position';
+import { ServerFeaturesService, StreamsService, type streams } from './proto';
+import { readHandler } from './read-handler';
+import { supportedMethodsHandler } from './server-features';
+import { SubscriptionRegistry } from './subscription-registry';
+import { writeSystemEvents } from './system-events';
+
+export interface EsdbDoubleOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: a free port. */
+  readonly port?: number;
+  /**
+   * How the client will append. `'batch-append'` (default) lists `Streams.BatchAppend` in the server
+   * features, as every 21.10+ node does, so the client takes the same path as in production.
+   * `'append'` leaves `ServerFeatures` unimplemented, so the client falls back to `Streams.Append`.
+   */
+  readonly appendVia?: 'batch-append' | 'append';
+  /** Write a few `$` system events first, as a real node's $all has them. Default true. */
+  readonly systemEvents?: boolean;
+  /** Send `caught_up` when a subscription goes live, as 23.10+ nodes do. Default true. */
+  readonly sendCaughtUp?: boolean;
+  /** Largest append, in bytes of type + data + metadata. Default 1 MiB, EventStoreDB's default. */
+  readonly maxAppendSize?: number;
+  /** Reported by `ServerFeatures`. Default '24.10.0'. */
+  readonly serverVersion?: string;
+}
+
+export interface DropOptions {
+  /** Default UNAVAILABLE, what a subscriber sees when its node goes away. */
+  readonly code?: Status;
+  readonly details?: string;
+}
+
+export interface EsdbDouble {
+  /** `esdb://127.0.0.1:<port>?tls=false` */
+  readonly connectionString: string;
+  readonly host: string;
+  readonly port: number;
+  /** Live subscriptions right now. */
+  subscriptionCount(): number;
+  /** Resolves when at least `count` subscriptions are live (rejects after `timeoutMs`, default 5 s). */
+  waitForSubscriptions(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves when no subscription is live any more, e.g. after clients unsubscribed (rejects after `timeoutMs`). */
+  waitForNoSubscriptions(timeoutMs?: number): Promise<void>;
+  /** Ends every live subscription with a gRPC error; returns how many were dropped. */
+  dropSubscriptions(options?: DropOptions): number;
+  /** Position of the last event in $all, or null when the log is empty. */
+  lastPosition(): LogPosition | null;
+  /** Ends subscriptions and open batch-append calls, then shuts the server down. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Where the first event's record starts: a real log begins with records that are not events. */
+const FIRST_EVENT_OFFSET = 1_024n;
+const SHUTDOWN_GRACE_MS = 1_000;
+
+export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<EsdbDouble> {
+  const host = options.host ?? '127.0.0.1';
+  const batchAppend = (options.appendVia ?? 'batch-append') === 'batch-append';
+  const maxAppendSize = options.maxAppendSize ?? 1_048_576;
+
+  const log = new EventLog(FIRST_EVENT_OFFSET);
+  if (options.systemEvents ?? true) writeSystemEvents(log);
+  const registry = new SubscriptionRegistry();
+  const batchCalls = new Set<ServerDuplexStream<streams.BatchAppendReq, streams.BatchAppendResp>>();
+
+  const server = new Server({ 'grpc.max_receive_message_length': 17 * 1024 * 1024 });
+  server.addService(StreamsService, {
+    read: readHandler(log, registry, { sendCaughtUp: options.sendCaughtUp ?? true }),
+    append: appendHandler(log, { maxAppendSize }),
+    batchAppend: batchAppendHandler(log, { maxAppendSize }, batchCalls),
+    delete: (_call: unknown, callback: (error: Error) => void) => callback(rpcError(Status.UNIMPLEMENTED, 'Not implemented by the double.')),
+    tombstone: (_call: unknown, callback: (error: Error) => void) => callback(rpcError(Status.UNIMPLEMENTED, 'Not implemented by the double.')),
+  });
+  if (batchAppend) {
+    server.addService(ServerFeaturesService, {
+      getSupportedMethods: supportedMethodsHandler({ serverVersion: options.serverVersion ?? '24.10.0', batchAppend }),
+    });
+  }
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    connectionString: `esdb://${host}:${port}?tls=false`,
+    host,
+    port,
+    subscriptionCount: () => registry.size,
+    waitForSubscriptions: (count, timeoutMs = 5_000) => registry.until((size) => size >= count, timeoutMs),
+    waitForNoSubscriptions: (timeoutMs = 5_000) => registry.until((size) => size === 0, timeoutMs),
+    dropSubscriptions: ({ code = Status.UNAVAILABLE, details = 'Subscription dropped by the EventStoreDB double.' } = {}) =>
+      registry.dropAll(rpcError(code, details)),
+    lastPosition: () => log.all.at(-1)?.position ?? null,
+    stop: () =>
+      (stopping ??= (async () => {
+        registry.dropAll(serverUnavailable());
+        for (const call of [...batchCalls]) call.end();
+        batchCalls.clear();
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, SHUTDOWN_GRACE_MS);
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+      })()),
+  };
+}
