@@ -5,9 +5,12 @@ import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { mintToken, TEST_AUDIENCE, TEST_ISSUER, TokenClaims } from './tokens';
+import { storeEnv } from './stores';
 
 /** The built API entry point; `npm test` builds it first (package.json "pretest"). */
 export const MAIN_JS = resolve(__dirname, '../../dist/apps/api/src/main.js');
+/** The built standalone projector. */
+export const PROJECTOR_JS = resolve(__dirname, '../../dist/apps/projector/src/main.js');
 
 /** Fails loudly, naming the fix, when the API has not been built. */
 export function assertBuilt(): void {
@@ -57,6 +60,8 @@ export interface ServiceProcess {
 }
 
 export interface StartOptions {
+  /** The built entry point to run; the API unless told otherwise. */
+  readonly entry?: string;
   readonly dataDir: string;
   readonly secret: string;
   readonly port?: number;
@@ -76,14 +81,19 @@ export async function startService(options: StartOptions): Promise<ServiceProces
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    ...(await storeEnv(options.dataDir)),
     DATA_DIR: options.dataDir,
     PORT: String(port),
     AUTH_JWT_SECRET: options.secret,
     AUTH_ISSUER: TEST_ISSUER,
     AUTH_AUDIENCE: TEST_AUDIENCE,
+    // With production stores a killed holder's projector lease must expire before the restarted
+    // process projects: a short lease, and reads that wait long enough to see the takeover.
+    PROJECTOR_LEASE_MS: '2000',
+    READ_WAIT_MS: '10000',
     ...options.env,
   };
-  const child = spawn(process.execPath, [MAIN_JS], { cwd: resolve(__dirname, '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.entry ?? MAIN_JS], { cwd: resolve(__dirname, '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();

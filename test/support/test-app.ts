@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../apps/api/src/bootstrap';
+import { storeEnv } from './stores';
 import { mintToken, TEST_AUDIENCE, TEST_ISSUER, testSecret, TokenClaims } from './tokens';
 
 export interface TestApp {
@@ -25,6 +26,7 @@ export async function startTestApp(options: { dataDir?: string; secret?: string;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'customer-accounts-'));
   const secret = options.secret ?? testSecret();
   const config = loadConfig({
+    ...(await storeEnv(dataDir)),
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: secret,
     AUTH_ISSUER: TEST_ISSUER,

@@ -1,18 +1,23 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, PlatformModule } from '@app/platform';
+import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
+import { ProjectorHealthController } from './projector-health.controller';
 import { ProjectorModule } from './projector.module';
 
-/** The projector alone, without HTTP: for running projections in a process of their own. */
+/**
+ * The projector in a process of its own (production): any number may run; each projection is
+ * projected by whichever instance holds its lease. HTTP only for health and metrics.
+ */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const app = await NestFactory.createApplicationContext({
-    module: class ProjectorApp {},
-    imports: [PlatformModule.forRoot(config), ProjectorModule],
-  });
+  const config = loadStoresConfig();
+  const port = Number(process.env.PORT || 3001);
+  @Module({ imports: [PlatformModule.forRoot(config), ProjectorModule], controllers: [ProjectorHealthController] })
+  class ProjectorApp {}
+  const app = await NestFactory.create(ProjectorApp, { logger: ['log', 'warn', 'error'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  new Logger('Projector').log(`Projecting from ${config.dataDir}`);
+  await app.listen(port);
+  new Logger('Projector').log(`Projector health on port ${port}`);
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,6 @@ import { ProjectorService } from './projector.service';
 @Module({
   imports: [EventStoreModule, ReadSideModule],
   providers: [ProjectorService],
-  exports: [ProjectorService],
+  exports: [ProjectorService, EventStoreModule, ReadSideModule],
 })
 export class ProjectorModule {}

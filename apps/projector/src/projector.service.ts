@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { APP_CONFIG, AppConfig, Metrics } from '@app/platform';
+import { APP_CONFIG, StoresConfig, Metrics } from '@app/platform';
 import {
   accountDetailProjection,
   customerListProjection,
@@ -31,7 +31,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(EVENT_STORE) events: EventStore,
     @Inject(VIEW_STORE) views: ViewStore,
     @Inject(LEASE_STORE) leases: LeaseStore,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) config: StoresConfig,
     metrics: Metrics,
   ) {
     const leased = <V extends ViewDocument>(projection: Projection<V>) => {
@@ -49,6 +49,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
         this.owner,
         config.projectorLeaseMs,
         onError,
+        (active) => this.logger.log(`${active ? 'Projecting' : 'Lost the lease of'} ${projection.name} (${this.owner})`),
       );
     };
     this.projections = [leased(customerListProjection), leased(accountDetailProjection)];

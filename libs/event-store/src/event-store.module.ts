@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/platform';
+import { APP_CONFIG, StoresConfig } from '@app/platform';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from './embedded/sqlite-event-store';
@@ -21,7 +21,7 @@ class EventStoreCloser implements OnApplicationShutdown {
     {
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): EventStore => {
+      useFactory: (config: StoresConfig): EventStore => {
         if (config.eventStore.kind === 'eventstoredb') return EsdbEventStore.connect(config.eventStore.connectionString);
         mkdirSync(config.dataDir, { recursive: true });
         return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TokenVerifier } from './auth/token-verifier';
-import { AppConfig } from './config/config';
+import { AppConfig, StoresConfig } from './config/config';
 import { Metrics } from './metrics/metrics';
 import { MONGO_DB, MongoConnection } from './mongodb/mongo-connection';
 
@@ -9,7 +9,8 @@ export const APP_CONFIG = Symbol('AppConfig');
 /** Configuration, token verification and metrics, shared by every module of one application. */
 @Module({})
 export class PlatformModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** The API passes its whole config; the projector only where the stores are (no token checks). */
+  static forRoot(config: AppConfig | StoresConfig): DynamicModule {
     const { readStore } = config;
     const mongo =
       readStore.kind === 'mongodb'
@@ -24,10 +25,10 @@ export class PlatformModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: Metrics, useFactory: () => new Metrics() },
-        { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.auth) },
+        ...('auth' in config ? [{ provide: TokenVerifier, useFactory: () => new TokenVerifier(config.auth) }] : []),
         ...mongo,
       ],
-      exports: [APP_CONFIG, Metrics, TokenVerifier, ...(mongo.length ? [MONGO_DB] : [])],
+      exports: [APP_CONFIG, Metrics, ...('auth' in config ? [TokenVerifier] : []), ...(mongo.length ? [MONGO_DB] : [])],
     };
   }
 }

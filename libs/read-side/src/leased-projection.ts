@@ -24,6 +24,7 @@ export class LeasedProjection {
     private readonly owner: string,
     private readonly ttlMs: number,
     private readonly onError: (error: unknown) => void,
+    private readonly onActiveChange: (active: boolean) => void = () => undefined,
   ) {
     this.runner = runnerFor(this.mayCommit);
   }
@@ -59,9 +60,11 @@ export class LeasedProjection {
     if (held && !this.active) {
       this.active = true;
       this.runner.start();
+      this.onActiveChange(true);
     } else if (!held && this.active) {
       this.active = false;
       await this.runner.stop();
+      this.onActiveChange(false);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, MONGO_DB } from '@app/platform';
+import { APP_CONFIG, StoresConfig, MONGO_DB } from '@app/platform';
 import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ class ReadSideCloser implements OnApplicationShutdown {
 
 const MONGO = { token: MONGO_DB, optional: true };
 
-function embeddedFile(config: AppConfig): string {
+function embeddedFile(config: StoresConfig): string {
   mkdirSync(config.dataDir, { recursive: true });
   return join(config.dataDir, 'views.sqlite');
 }
@@ -34,7 +34,7 @@ function embeddedFile(config: AppConfig): string {
     {
       provide: VIEW_STORE,
       inject: [APP_CONFIG, MONGO],
-      useFactory: async (config: AppConfig, db?: Db): Promise<ViewStore> => {
+      useFactory: async (config: StoresConfig, db?: Db): Promise<ViewStore> => {
         if (!db) return new SqliteViewStore(embeddedFile(config));
         const store = new MongoViewStore(db);
         await store.ensureIndexes();
@@ -44,7 +44,7 @@ function embeddedFile(config: AppConfig): string {
     {
       provide: LEASE_STORE,
       inject: [APP_CONFIG, MONGO],
-      useFactory: (config: AppConfig, db?: Db): LeaseStore => (db ? new MongoLeaseStore(db) : new SqliteLeaseStore(embeddedFile(config))),
+      useFactory: (config: StoresConfig, db?: Db): LeaseStore => (db ? new MongoLeaseStore(db) : new SqliteLeaseStore(embeddedFile(config))),
     },
     ReadSideCloser,
   ],

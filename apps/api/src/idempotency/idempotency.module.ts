@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, MONGO_DB } from '@app/platform';
+import { APP_CONFIG, StoresConfig, MONGO_DB } from '@app/platform';
 import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ class IdempotencyStoreCloser implements OnApplicationShutdown {
     {
       provide: IDEMPOTENCY_STORE,
       inject: [APP_CONFIG, { token: MONGO_DB, optional: true }],
-      useFactory: (config: AppConfig, db?: Db): IdempotencyStore => {
+      useFactory: (config: StoresConfig, db?: Db): IdempotencyStore => {
         if (db) return new MongoIdempotencyStore(db);
         mkdirSync(config.dataDir, { recursive: true });
         return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));

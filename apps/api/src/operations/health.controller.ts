@@ -4,6 +4,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { Metrics } from '@app/platform';
 import { VIEW_STORE, ViewStore } from '@app/read-side';
 import type { Response } from 'express';
+import { probe } from '../../../projector/src/projector-health.controller';
 import { ProjectorService } from '../../../projector/src/projector.service';
 
 /** Liveness, readiness and Prometheus metrics, outside /v1 and without a token. */
@@ -39,14 +40,5 @@ export class HealthController {
   async metricsText(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', this.metrics.registry.contentType);
     res.send(await this.metrics.registry.metrics());
-  }
-}
-
-async function probe(check: () => Promise<unknown>): Promise<string> {
-  try {
-    await check();
-    return 'up';
-  } catch {
-    return 'down';
   }
 }

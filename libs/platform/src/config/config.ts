@@ -7,18 +7,23 @@ export type AuthKey =
   | { readonly kind: 'public-key'; readonly pem: string }
   | { readonly kind: 'jwks'; readonly uri: string };
 
-export interface AppConfig {
-  readonly port: number;
+/** What every process of the service needs: where the stores are. */
+export interface StoresConfig {
   readonly dataDir: string;
   readonly eventStore: { readonly kind: 'embedded' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
   readonly readStore: { readonly kind: 'embedded' } | { readonly kind: 'mongodb'; readonly uri: string; readonly database: string };
+  /** How long a projector's lease lasts without renewal: the takeover time when one dies. */
+  readonly projectorLeaseMs: number;
+}
+
+/** The API process: the stores plus HTTP and token checking. */
+export interface AppConfig extends StoresConfig {
+  readonly port: number;
   readonly auth: { readonly key: AuthKey; readonly issuer: string; readonly audience: string };
   /** How long a read with `minPosition` waits for the views before answering 503. */
   readonly readWaitMs: number;
   /** Whether this process also runs the projections (the embedded default does). */
   readonly runProjector: boolean;
-  /** How long a projector's lease lasts without renewal: the takeover time when one dies. */
-  readonly projectorLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -38,15 +43,34 @@ export const DEV_SECRET_FILE = 'dev-jwt-secret';
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
+  const stores = storesOf(env, problems);
   const port = integer(env, 'PORT', 3000, 0, 65535, problems);
   const readWaitMs = integer(env, 'READ_WAIT_MS', 2000, 0, 60000, problems);
-  const dataDir = resolve(env.DATA_DIR || './data');
-  const projectorLeaseMs = integer(env, 'PROJECTOR_LEASE_MS', 10000, 1000, 600000, problems);
   const runProjector = choice(env, 'RUN_PROJECTOR', ['true', 'false'] as const, problems) !== 'false';
-  const eventStore = eventStoreOf(env, problems);
-  const readStore = readStoreOf(env, problems);
-  const embedded = eventStore.kind === 'embedded' && readStore.kind === 'embedded';
+  const auth = authOf(env, stores, problems);
+  if (problems.length > 0 || !auth) throw new ConfigError(problems);
+  return { ...stores, port, auth, readWaitMs, runProjector };
+}
 
+/** The projector process needs no HTTP and checks no tokens. */
+export function loadStoresConfig(env: NodeJS.ProcessEnv = process.env): StoresConfig {
+  const problems: string[] = [];
+  const stores = storesOf(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return stores;
+}
+
+function storesOf(env: NodeJS.ProcessEnv, problems: string[]): StoresConfig {
+  return {
+    dataDir: resolve(env.DATA_DIR || './data'),
+    eventStore: eventStoreOf(env, problems),
+    readStore: readStoreOf(env, problems),
+    projectorLeaseMs: integer(env, 'PROJECTOR_LEASE_MS', 10000, 1000, 600000, problems),
+  };
+}
+
+function authOf(env: NodeJS.ProcessEnv, { dataDir, eventStore, readStore }: StoresConfig, problems: string[]): AppConfig['auth'] | undefined {
+  const embedded = eventStore.kind === 'embedded' && readStore.kind === 'embedded';
   const configured = [env.AUTH_JWT_SECRET && 'AUTH_JWT_SECRET', env.AUTH_PUBLIC_KEY && 'AUTH_PUBLIC_KEY', env.AUTH_JWKS_URI && 'AUTH_JWKS_URI'].filter(Boolean);
   if (configured.length > 1) problems.push(`Set only one of ${configured.join(', ')}.`);
   let key: AuthKey | undefined;
@@ -73,9 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!issuer) problems.push('AUTH_ISSUER is required (the iss every token must carry).');
   if (!audience) problems.push('AUTH_AUDIENCE is required (the aud every token must carry).');
-
-  if (problems.length > 0 || !key) throw new ConfigError(problems);
-  return { port, dataDir, eventStore, readStore, auth: { key, issuer, audience }, readWaitMs, runProjector, projectorLeaseMs };
+  return key && { key, issuer, audience };
 }
 
 function eventStoreOf(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['eventStore'] {
