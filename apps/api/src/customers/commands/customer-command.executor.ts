@@ -1,15 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  CustomerCommand,
-  CustomerEvent,
-  customerStream,
-  decide,
-  EventMetadata,
-  evolve,
-  initialState,
-} from '@app/domain';
-import { EVENT_STORE, EventStore, eventIdFor, Position, RecordedEvent, WrongExpectedVersion } from '@app/event-store';
+import { CustomerCommand, customerStream, decide, EventMetadata } from '@app/domain';
+import { EVENT_STORE, EventStore, eventIdFor, Position, WrongExpectedVersion } from '@app/event-store';
 import { problems } from '@app/platform';
+import { FoldedStreams } from './folded-streams';
 import { KeyedLock } from './keyed-lock';
 
 export interface WriteResult {
@@ -22,15 +15,19 @@ const MAX_ATTEMPTS = 5;
 export const SCHEMA_VERSION = 1;
 
 /**
- * The one generic command path: read the stream, fold, decide, append at the revision read.
+ * The one generic command path: fold the stream (cached, caught up from the store), decide,
+ * append at the revision folded.
  * Commands to one customer run one at a time in this process; a conflict with another process is
  * retried on fresh state, unless the caller pinned a revision with If-Match.
  */
 @Injectable()
 export class CustomerCommandExecutor {
   private readonly lock = new KeyedLock();
+  private readonly streams: FoldedStreams;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.streams = new FoldedStreams(store);
+  }
 
   execute(command: CustomerCommand, ifMatch?: bigint): Promise<WriteResult> {
     const stream = customerStream(command.metadata.actor.partnerId, command.data.tenantId);
@@ -39,26 +36,26 @@ export class CustomerCommandExecutor {
 
   private async attempt(stream: string, command: CustomerCommand, ifMatch: bigint | undefined): Promise<WriteResult> {
     const id = command.data.tenantId;
+    const { commandId } = command.metadata;
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(stream);
-      const last = history.at(-1);
-      const earlier = history.filter((e) => (e.metadata as EventMetadata).commandId === command.metadata.commandId);
+      const folded = await this.streams.current(stream);
       // This very command was applied before (a retry after a lost answer or a crash): answer as then.
-      if (earlier.length > 0) return resultOf(id, earlier[earlier.length - 1]);
+      const earlier = folded.commands.get(commandId);
+      if (earlier) return { id, ...earlier };
 
-      const state = history.reduce((s, e) => evolve(s, e as unknown as CustomerEvent), initialState);
-      const events = decide(command, state);
-      const revision = last?.revision ?? -1n;
-      if (ifMatch !== undefined && ifMatch !== revision) throw problems.revisionConflict(ifMatch, revision);
-      if (events.length === 0) return resultOf(id, last!);
+      const events = decide(command, folded.state);
+      if (ifMatch !== undefined && ifMatch !== folded.revision) throw problems.revisionConflict(ifMatch, folded.revision);
+      if (events.length === 0) return { id, revision: folded.revision, position: folded.position! };
 
       try {
         const appended = await this.store.append(
           stream,
-          events.map((event, i) => ({ id: eventIdFor(command.metadata.commandId, i), ...event, metadata: metadataOf(command) })),
-          last ? revision : 'no_stream',
+          events.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command) })),
+          folded.revision >= 0n ? folded.revision : 'no_stream',
         );
-        return { id, revision: appended.nextRevision, position: appended.position };
+        const outcome = { revision: appended.nextRevision, position: appended.position };
+        this.streams.appended(stream, folded, events, commandId, outcome);
+        return { id, ...outcome };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (ifMatch !== undefined) throw problems.revisionConflict(ifMatch, error.actual);
@@ -67,10 +64,6 @@ export class CustomerCommandExecutor {
       }
     }
   }
-}
-
-function resultOf(id: string, event: RecordedEvent): WriteResult {
-  return { id, revision: event.revision, position: event.position };
 }
 
 function metadataOf({ metadata }: CustomerCommand): EventMetadata {
