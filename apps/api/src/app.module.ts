@@ -18,7 +18,7 @@ import { CustomerQueriesController } from './customers/queries/customer-queries.
 import { ListCustomersHandler } from './customers/queries/list-customers.query';
 import { ViewFreshness } from './customers/queries/view-freshness';
 import { IdempotencyModule } from './idempotency/idempotency.module';
-import { HealthController } from './operations/health.controller';
+import { HealthController } from '../../projector/src/health.controller';
 import { ProjectionsController } from './operations/projections.controller';
 import { validationPipe } from './validation';
 

@@ -9,3 +9,4 @@ export { Metrics } from './metrics/metrics';
 export { httpMetrics } from './metrics/http-metrics.middleware';
 export { APP_CONFIG, PlatformModule } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
+export { openSqlite } from './sqlite';

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '@app/platform';
 import { IdempotencyRecord, IdempotencyStore } from './idempotency-store';
 
 /**
@@ -11,10 +12,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly sql;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file, 'NORMAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
       partner_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, response TEXT,
       created_at INTEGER NOT NULL, PRIMARY KEY (partner_id, key))`);

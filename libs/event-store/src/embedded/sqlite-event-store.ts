@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '@app/platform';
 import { EventEmitter } from 'node:events';
 import {
   AppendResult,
@@ -50,10 +51,7 @@ export class SqliteEventStore implements EventStore {
   private readonly sql;
 
   constructor(file: string, private readonly pollIntervalMs = 250) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file, 'FULL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY AUTOINCREMENT,

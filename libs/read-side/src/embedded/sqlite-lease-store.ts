@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '@app/platform';
 import { hostname } from 'node:os';
 import { LeaseStore } from '../lease';
 
@@ -12,9 +13,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly sql;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file, 'NORMAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS projector_leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
     this.sql = {
       acquire: this.db.prepare(

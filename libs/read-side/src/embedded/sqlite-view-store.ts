@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '@app/platform';
 import { Position, positionFromKey, positionKey } from '@app/event-store';
 import { DocumentKey, ListPage, ListQuery, PREFIX_END, searchKey, ViewStore } from '../view-store';
 import { AccountDetail, CustomerListItem, ViewDocument, ViewName } from '../views';
@@ -16,10 +17,7 @@ export class SqliteViewStore implements ViewStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file, 'NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS customer_list (
         partner_id TEXT NOT NULL, id TEXT NOT NULL, name_key TEXT NOT NULL, domain_key TEXT NOT NULL,

@@ -1,13 +1,16 @@
-import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { Metrics } from '@app/platform';
 import { VIEW_STORE, ViewStore } from '@app/read-side';
 import type { Response } from 'express';
-import { probe } from '../../../projector/src/projector-health.controller';
-import { ProjectorService } from '../../../projector/src/projector.service';
+import { ProjectorService } from './projector.service';
 
-/** Liveness, readiness and Prometheus metrics, outside /v1 and without a token. */
+/**
+ * Liveness, readiness and Prometheus metrics, outside /v1 and without a token: for the API and the
+ * standalone projector alike. Ready means both stores answer and, where this process projects, the
+ * lease loops run (a standby projector is ready too).
+ */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
@@ -19,13 +22,14 @@ export class HealthController {
   ) {}
 
   @Get('health/live')
-  @HttpCode(200)
   live(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: string; checks: Record<string, string> }> {
+  async ready(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: string; checks: Record<string, string>; activeProjections?: number }> {
     const checks: Record<string, string> = {
       eventStore: await probe(() => this.events.readAll({ direction: 'backwards', maxCount: 1 })),
       viewStore: await probe(() => this.views.checkpoint('customer-list')),
@@ -33,12 +37,22 @@ export class HealthController {
     if (this.projector) checks.projector = this.projector.isRunning ? 'up' : 'down';
     const up = Object.values(checks).every((c) => c === 'up');
     res.status(up ? 200 : 503);
-    return { status: up ? 'ok' : 'unavailable', checks };
+    const status = up ? 'ok' : 'unavailable';
+    return this.projector ? { status, checks, activeProjections: this.projector.activeProjections } : { status, checks };
   }
 
   @Get('metrics')
   async metricsText(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', this.metrics.registry.contentType);
     res.send(await this.metrics.registry.metrics());
+  }
+}
+
+async function probe(check: () => Promise<unknown>): Promise<string> {
+  try {
+    await check();
+    return 'up';
+  } catch {
+    return 'down';
   }
 }
