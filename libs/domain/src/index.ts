@@ -8,3 +8,4 @@ export * from './errors';
 export * from './events';
 export * from './policy';
 export * from './self-purchase';
+export * from './schema-versions';

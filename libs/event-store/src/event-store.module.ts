@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { SqliteEventStore } from './embedded/sqlite-event-store';
 import { EsdbEventStore } from './eventstoredb/esdb-event-store';
 import { EVENT_STORE, EventStore } from './event-store';
+import { Upcasters, UpcastingEventStore } from './upcasting';
+import { CUSTOMER_UPCASTERS } from '@app/domain';
 
 /** Closes the store after the HTTP server has drained, so no acknowledged write is cut off. */
 @Injectable()
@@ -16,16 +18,19 @@ class EventStoreCloser implements OnApplicationShutdown {
   }
 }
 
+function adapter(config: StoresConfig): EventStore {
+  if (config.eventStore.kind === 'eventstoredb') return EsdbEventStore.connect(config.eventStore.connectionString);
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+}
+
 @Module({
   providers: [
     {
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
-      useFactory: (config: StoresConfig): EventStore => {
-        if (config.eventStore.kind === 'eventstoredb') return EsdbEventStore.connect(config.eventStore.connectionString);
-        mkdirSync(config.dataDir, { recursive: true });
-        return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
-      },
+      // Every read path gets events in their current shape, whichever adapter stores them.
+      useFactory: (config: StoresConfig): EventStore => new UpcastingEventStore(adapter(config), new Upcasters(CUSTOMER_UPCASTERS)),
     },
     EventStoreCloser,
   ],

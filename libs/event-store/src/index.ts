@@ -1,6 +1,7 @@
 export * from './event-store';
 export * from './position';
 export * from './event-id';
+export * from './upcasting';
 export { SqliteEventStore } from './embedded/sqlite-event-store';
 export { EsdbEventStore } from './eventstoredb/esdb-event-store';
 export { EventStoreModule } from './event-store.module';

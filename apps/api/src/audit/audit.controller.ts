@@ -1,11 +1,15 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Actor, ValidationError } from '@app/domain';
+import { Actor, CustomerNotFound, customerStream, ValidationError } from '@app/domain';
 import { CurrentActor, Requires } from '@app/platform';
 import { AccountDetailView } from '../customers/queries/account-detail.query';
 import { GetAccountAsOf } from './account-as-of.query';
-import { AsOfDto, AuditFeedDto, HistoryDto } from './audit.dto';
+import { AsOfDto, AuditFeedDto, ExportDto, HistoryDto } from './audit.dto';
+import { auditRecords, csvHeader, csvLine, ndjsonLine } from './audit-records';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import type { Response } from 'express';
+import { once } from 'node:events';
 import { AuditFeedPage, GetAuditFeed } from './audit-feed.query';
 import { GetCustomerHistory } from './customer-history.query';
 import { HistoryItem } from './history-item';
@@ -15,7 +19,10 @@ import { HistoryItem } from './history-item';
 @ApiBearerAuth()
 @Controller('v1')
 export class AuditController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get('customers/:id/history')
   @Requires('audit')
@@ -37,5 +44,39 @@ export class AuditController {
   @Requires('audit')
   feed(@Query() query: AuditFeedDto, @CurrentActor() actor: Actor): Promise<AuditFeedPage> {
     return this.queries.execute(new GetAuditFeed(actor.partnerId, query.after, query.limit ?? 100, query.type));
+  }
+
+  /** The same records as the history and feed, streamed as NDJSON or CSV for auditors' own tools. */
+  @Get('audit/export')
+  @Requires('audit')
+  async export(@Query() query: ExportDto, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
+    if (!query.customer && !query.from && !query.to) {
+      throw new ValidationError([{ field: 'customer', message: 'give a customer, or a time range with from and/or to' }]);
+    }
+    const from = query.from ? new Date(query.from) : undefined;
+    const to = query.to ? new Date(query.to) : undefined;
+    if (from && to && from >= to) throw new ValidationError([{ field: 'to', message: 'must be after from' }]);
+    if (query.customer) await this.requireCustomer(actor.partnerId, query.customer);
+    const csv = query.format === 'csv';
+    const records = auditRecords(this.store, { partnerId: actor.partnerId, customerId: query.customer?.toLowerCase(), from, to });
+    res.status(200);
+    res.setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    res.setHeader('Content-Disposition', `attachment; filename="audit-export.${csv ? 'csv' : 'ndjson'}"`);
+    if (csv) res.write(csvHeader);
+    try {
+      for await (const record of records) {
+        if (!res.write(csv ? csvLine(record) : ndjsonLine(record))) await once(res, 'drain');
+      }
+      res.end();
+    } catch (error) {
+      // Headers are gone: cutting the connection is the only way left to say the export is incomplete.
+      res.destroy(error as Error);
+    }
+  }
+
+  /** Like the history: another partner's customer is answered exactly as a missing one. */
+  private async requireCustomer(partnerId: string, id: string): Promise<void> {
+    const first = await this.store.readStream(customerStream(partnerId, id.toLowerCase()), { maxCount: 1 });
+    if (first.length === 0) throw new CustomerNotFound();
   }
 }

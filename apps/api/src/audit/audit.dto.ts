@@ -20,3 +20,14 @@ export class AuditFeedDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @IsOptional() @IsIn(EVENT_TYPES) type?: string;
 }
+
+export class ExportDto {
+  /** One customer's history; otherwise all the caller's customers (then give from and/or to). */
+  @IsOptional() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'customer must be a customer tenant id (UUID)' })
+  customer?: string;
+  /** Inclusive ISO-8601 lower bound on occurredAt. */
+  @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  /** Exclusive ISO-8601 upper bound on occurredAt. */
+  @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @IsOptional() @IsIn(['ndjson', 'csv']) format?: 'ndjson' | 'csv';
+}

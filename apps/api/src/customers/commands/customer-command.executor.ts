@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CustomerCommand, customerStream, decide, EventMetadata } from '@app/domain';
+import { CustomerCommand, CustomerEventType, customerStream, decide, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
 import { EVENT_STORE, EventStore, eventIdFor, Position, WrongExpectedVersion } from '@app/event-store';
 import { problems } from '@app/platform';
 import { FoldedStreams } from './folded-streams';
@@ -12,7 +12,6 @@ export interface WriteResult {
 }
 
 const MAX_ATTEMPTS = 5;
-export const SCHEMA_VERSION = 1;
 
 /**
  * The one generic command path: fold the stream (cached, caught up from the store), decide,
@@ -50,7 +49,7 @@ export class CustomerCommandExecutor {
       try {
         const appended = await this.store.append(
           stream,
-          events.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command) })),
+          events.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command, event.type) })),
           folded.revision >= 0n ? folded.revision : 'no_stream',
         );
         const outcome = { revision: appended.nextRevision, position: appended.position };
@@ -66,7 +65,7 @@ export class CustomerCommandExecutor {
   }
 }
 
-function metadataOf({ metadata }: CustomerCommand): EventMetadata {
+function metadataOf({ metadata }: CustomerCommand, type: CustomerEventType): EventMetadata {
   const { actor } = metadata;
   return {
     commandId: metadata.commandId,
@@ -74,6 +73,6 @@ function metadataOf({ metadata }: CustomerCommand): EventMetadata {
     causationId: metadata.causationId,
     actor: { sub: actor.sub, partnerId: actor.partnerId, roles: actor.roles },
     occurredAt: metadata.occurredAt,
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: SCHEMA_VERSIONS[type],
   };
 }
