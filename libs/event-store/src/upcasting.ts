@@ -36,11 +36,12 @@ export class Upcasters {
     const metadata = (event.metadata ?? {}) as { schemaVersion?: unknown };
     let version = typeof metadata.schemaVersion === 'number' ? metadata.schemaVersion : 1;
     let data = event.data;
-    for (let step = this.steps.get(`${event.type}@${version}`); step; step = this.steps.get(`${event.type}@${version}`)) {
+    let steps = 0;
+    for (let step = this.steps.get(`${event.type}@${version}`); step; step = this.steps.get(`${event.type}@${version}`), steps++) {
       data = step.upcast(data);
       version++;
     }
-    return data === event.data ? event : { ...event, data, metadata: { ...metadata, schemaVersion: version } };
+    return steps === 0 ? event : { ...event, data, metadata: { ...metadata, schemaVersion: version } };
   }
 }
 

@@ -2,7 +2,7 @@ import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { EventStore, Position, RecordedEvent } from '@app/event-store';
 import { batches } from './batches';
 import { toProjectedEvent } from './projected-event';
-import { DocumentKey, ViewStore } from './view-store';
+import { DocumentKey, StaleGeneration, ViewStore } from './view-store';
 import { Projection, ViewDocument } from './views';
 
 const BATCH_SIZE = 500;
@@ -30,7 +30,14 @@ export class ProjectionRunner<V extends ViewDocument> {
     private readonly views: ViewStore,
     private readonly hooks: RunnerHooks = {},
     private readonly retryMs = 1000,
-  ) {}
+    /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
+    private readonly fixedGeneration?: number,
+  ) {
+    this.generation = fixedGeneration;
+  }
+
+  /** The generation this runner writes to now (the active one is resolved at each start). */
+  private generation: number | undefined;
 
   start(): void {
     this.stopped = false;
@@ -49,6 +56,12 @@ export class ProjectionRunner<V extends ViewDocument> {
         await this.follow();
       } catch (error) {
         if (this.stopped) return;
+        if (error instanceof StaleGeneration) {
+          // A rebuild made another generation active: go on there, from its checkpoint. A fixed
+          // generation that is gone (a finished or abandoned rebuild) ends this runner.
+          if (this.fixedGeneration !== undefined) return;
+          continue;
+        }
         this.hooks.onError?.(error);
         await new Promise((r) => setTimeout(r, this.retryMs));
       }
@@ -56,7 +69,8 @@ export class ProjectionRunner<V extends ViewDocument> {
   }
 
   private async follow(): Promise<void> {
-    const after = (await this.views.checkpoint(this.projection.name)) ?? undefined;
+    this.generation = this.fixedGeneration ?? (await this.views.activeGeneration(this.projection.name));
+    const after = (await this.views.checkpoint(this.projection.name, this.generation)) ?? undefined;
     const subscription = this.events.subscribeToAll({ after, filter: { streamNamePrefix: CUSTOMER_STREAM_PREFIX } });
     this.subscription = subscription;
     try {
@@ -75,7 +89,7 @@ export class ProjectionRunner<V extends ViewDocument> {
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
     const documents = new Map<string, V | null>();
-    for (const doc of await this.views.load<V>(this.projection.name, [...keys.values()])) {
+    for (const doc of await this.views.load<V>(this.projection.name, [...keys.values()], this.generation)) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     for (const e of projected) {
@@ -89,7 +103,7 @@ export class ProjectionRunner<V extends ViewDocument> {
       await this.subscription?.close();
       return;
     }
-    await this.views.commit(this.projection.name, changed, checkpoint);
+    await this.views.commit(this.projection.name, changed, checkpoint, this.generation);
     this.hooks.onCommitted?.(checkpoint, batch.length);
   }
 }

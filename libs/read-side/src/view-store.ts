@@ -29,15 +29,53 @@ export interface DocumentKey {
 /**
  * Where the views live: documents written together with the position they reflect, and each
  * projection's checkpoint, which never passes a write that is not yet durable.
+ *
+ * Each view's documents live in numbered generations. Reads use the active generation; a rebuild
+ * projects a new generation from the start while the active one keeps serving, then makes it active
+ * in one atomic step; a verify projects a shadow generation that never becomes active. Calls that
+ * take a `generation` address that one, else the active one; writing to a generation that no longer
+ * exists (replaced, dropped) throws `StaleGeneration`, so a runner restarts on the current one.
  */
 export interface ViewStore {
-  load<V extends ViewDocument>(view: ViewName, keys: readonly DocumentKey[]): Promise<V[]>;
+  load<V extends ViewDocument>(view: ViewName, keys: readonly DocumentKey[], generation?: number): Promise<V[]>;
   /** Writes each document only if it is newer than the stored one, then moves the checkpoint. */
-  commit(view: ViewName, documents: readonly ViewDocument[], checkpoint: Position): Promise<void>;
-  checkpoint(view: ViewName): Promise<Position | null>;
+  commit(view: ViewName, documents: readonly ViewDocument[], checkpoint: Position, generation?: number): Promise<void>;
+  checkpoint(view: ViewName, generation?: number): Promise<Position | null>;
   listCustomers(query: ListQuery): Promise<ListPage>;
   accountDetail(key: DocumentKey): Promise<AccountDetail | null>;
+
+  activeGeneration(view: ViewName): Promise<number>;
+  /** The generation a rebuild projects into: the unfinished one if a rebuild was interrupted, else a new empty one. */
+  beginRebuild(view: ViewName): Promise<number>;
+  /** Makes a rebuilt generation the active one in one step and drops the generation it replaces. */
+  finishRebuild(view: ViewName, generation: number): Promise<void>;
+  /** A new empty generation that never becomes active, for comparing a fresh projection with the live one. */
+  createShadow(view: ViewName): Promise<number>;
+  dropShadow(view: ViewName, generation: number): Promise<void>;
+  /** Every document of a generation, in key order. */
+  documents(view: ViewName, generation: number): AsyncIterable<ViewDocument>;
   close(): Promise<void>;
+}
+
+export class StaleGeneration extends Error {
+  constructor(view: ViewName, generation: number) {
+    super(`Generation ${generation} of ${view} is no longer in use.`);
+  }
+}
+
+/** The generations of one view: which serves reads, which a rebuild is filling, which verifies use. */
+export interface Generations {
+  readonly active: number;
+  readonly building: number | null;
+  readonly shadows: readonly number[];
+  /** The highest number handed out so far. */
+  readonly last: number;
+}
+
+export const FIRST_GENERATIONS: Generations = { active: 1, building: null, shadows: [], last: 1 };
+
+export function inUse(generations: Generations, generation: number): boolean {
+  return generation === generations.active || generation === generations.building || generations.shadows.includes(generation);
 }
 
 export const VIEW_STORE = Symbol('ViewStore');
