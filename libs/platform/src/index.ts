@@ -10,3 +10,4 @@ export { httpMetrics } from './metrics/http-metrics.middleware';
 export { APP_CONFIG, PlatformModule } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
 export { openSqlite } from './sqlite';
+export { canonicalJson } from './canonical-json';

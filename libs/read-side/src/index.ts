@@ -12,3 +12,5 @@ export { MongoViewStore } from './mongodb/mongo-view-store';
 export { MongoLeaseStore } from './mongodb/mongo-lease-store';
 export { SqliteLeaseStore } from './embedded/sqlite-lease-store';
 export { LeasedProjection } from './leased-projection';
+export { projectGeneration, rebuildView, verifyView } from './rebuild';
+export type { Progress, Verification } from './rebuild';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandMetadata, CustomerCommand, ValidationError } from '@app/domain';
 import { nameBasedUuid } from '@app/event-store';
-import { AuthenticatedRequest, problems } from '@app/platform';
+import { AuthenticatedRequest, canonicalJson, problems } from '@app/platform';
 import type { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { ExecuteCustomerCommand, WriteResponse } from './execute-customer-command';
@@ -69,8 +69,6 @@ function parseIfMatch(value: string | undefined): bigint | undefined {
 
 /** The route and body a key was first used with; ids are case-insensitive, keys in JSON unordered. */
 function requestHash(request: AuthenticatedRequest): string {
-  const body = JSON.stringify(request.body ?? {}, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
+  const body = canonicalJson(request.body ?? {});
   return createHash('sha256').update(`${request.method} ${request.path.toLowerCase()}\n${body}`).digest('base64url');
 }

@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EVENT_STORE, EventStore, EventStoreModule } from '@app/event-store';
+import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
+import {
+  accountDetailProjection,
+  customerListProjection,
+  Projection,
+  ReadSideModule,
+  rebuildView,
+  verifyView,
+  VIEW_STORE,
+  ViewDocument,
+  ViewStore,
+} from '@app/read-side';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { auditRecords, csvHeader, csvLine, ndjsonLine } from '../audit/audit-records';
+import { progressReporter } from './progress';
+
+const USAGE = `Operator commands, on the stores the environment configures (as for npm start):
+
+  npm run cli -- rebuild [--projection customer-list|account-detail|all]
+      Rebuilds from position zero into a new generation while the live views keep serving, then
+      switches atomically. Interrupted, the next run resumes; it never switches half-built.
+  npm run cli -- verify [--projection customer-list|account-detail|all]
+      Rebuilds into a shadow and compares it with the live views document by document; prints a
+      digest per view and the ids that differ; exits 1 on any difference. Needs a running projector.
+  npm run cli -- export --partner <id> (--customer <tenant id> | --from <ISO> --to <ISO>) [--format ndjson|csv] [--out <file>]
+      The audit records (the history API's), of one customer or of all the partner's customers in a
+      time range, to a file or standard output.`;
+
+const PROJECTIONS: Record<string, Projection<ViewDocument>> = {
+  'customer-list': customerListProjection as Projection<ViewDocument>,
+  'account-detail': accountDetailProjection as Projection<ViewDocument>,
+};
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      projection: { type: 'string', default: 'all' },
+      partner: { type: 'string' },
+      customer: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string', default: 'ndjson' },
+      out: { type: 'string' },
+    },
+  });
+  if (!['rebuild', 'verify', 'export'].includes(command ?? '')) return usage();
+  const selected = values.projection === 'all' ? Object.values(PROJECTIONS) : [PROJECTIONS[values.projection]].filter(Boolean);
+  if (selected.length === 0) return usage(`unknown projection ${values.projection}`);
+
+  const config = loadStoresConfig();
+  @Module({ imports: [PlatformModule.forRoot(config), EventStoreModule, ReadSideModule], exports: [EventStoreModule, ReadSideModule] })
+  class CliModule {}
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(CliModule, { logger: ['warn', 'error'] });
+  const events = app.get<EventStore>(EVENT_STORE);
+  const views = app.get<ViewStore>(VIEW_STORE);
+  try {
+    if (command === 'rebuild') {
+      for (const projection of selected) {
+        const { generation } = await rebuildView(projection, events, views, progressReporter());
+        console.log(`${projection.name}: rebuilt as generation ${generation}, now serving reads`);
+      }
+      return 0;
+    }
+    if (command === 'verify') {
+      let failed = false;
+      for (const projection of selected) {
+        const result = await verifyView(projection, events, views, { onProgress: progressReporter() });
+        console.log(`${result.view}: ${result.compared} documents compared, ${result.changedSince} changed since`);
+        console.log(`${result.view}: live digest    ${result.liveDigest}`);
+        console.log(`${result.view}: rebuilt digest ${result.rebuiltDigest}`);
+        for (const id of result.differences) console.log(`${result.view}: DIFFERS ${id}`);
+        failed ||= result.differences.length > 0;
+      }
+      console.log(failed ? 'verify: differences found' : 'verify: clean');
+      return failed ? 1 : 0;
+    }
+    return await exportRecords(events, values);
+  } finally {
+    await app.close();
+  }
+}
+
+async function exportRecords(events: EventStore, values: { partner?: string; customer?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
+  const from = values.from ? new Date(values.from) : undefined;
+  const to = values.to ? new Date(values.to) : undefined;
+  if (!values.partner) return usage('--partner is required');
+  if (!values.customer && !from && !to) return usage('give --customer, or --from and/or --to');
+  if ((from && isNaN(from.getTime())) || (to && isNaN(to.getTime()))) return usage('--from and --to must be ISO-8601 instants');
+  if (!['ndjson', 'csv'].includes(values.format)) return usage('--format must be ndjson or csv');
+  const csv = values.format === 'csv';
+  const out = values.out ? createWriteStream(values.out) : process.stdout;
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  if (csv) await write(csvHeader);
+  let count = 0;
+  for await (const record of auditRecords(events, { partnerId: values.partner, customerId: values.customer?.toLowerCase(), from, to })) {
+    await write(csv ? csvLine(record) : ndjsonLine(record));
+    count++;
+  }
+  if (values.out) {
+    out.end();
+    await once(out, 'finish');
+  }
+  console.error(`export: ${count} records`);
+  return 0;
+}
+
+function usage(problem?: string): number {
+  console.error(problem ? `${problem}\n\n${USAGE}` : USAGE);
+  return 2;
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((error: unknown) => {
+    console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
+    process.exit(1);
+  });

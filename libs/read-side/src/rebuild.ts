@@ -1,0 +1,173 @@
+import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { comparePositions, EventStore, Position, positionKey } from '@app/event-store';
+import { canonicalJson } from '@app/platform';
+import { createHash } from 'node:crypto';
+import { ProjectionRunner } from './projection-runner';
+import { ViewStore } from './view-store';
+import { Projection, ViewDocument, ViewName } from './views';
+
+export interface Progress {
+  readonly view: ViewName;
+  readonly events: number;
+  readonly position: Position | null;
+  readonly head: Position | null;
+  /** 0..1, measured along the log's positions (no store can count events cheaply). */
+  readonly fraction: number;
+  readonly eventsPerSecond: number;
+  readonly etaSeconds: number | null;
+}
+
+const PAGE = 1000;
+const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
+
+/**
+ * Projects one generation from its checkpoint (zero for a new one) up to the log's head as it is
+ * now, page by page, reporting progress. Returns where it stopped.
+ */
+export async function projectGeneration(
+  projection: Projection<ViewDocument>,
+  events: EventStore,
+  views: ViewStore,
+  generation: number,
+  onProgress: (progress: Progress) => void = () => undefined,
+): Promise<Position | null> {
+  const runner = new ProjectionRunner(projection, events, views, {}, 1000, generation);
+  const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
+  const head = last?.position ?? null;
+  const start = (await views.checkpoint(projection.name, generation)) ?? null;
+  const began = Date.now();
+  let position = start;
+  let count = 0;
+  const report = () => {
+    const fraction = !head ? 1 : progressAlong(start, position, head);
+    const seconds = (Date.now() - began) / 1000;
+    const eventsPerSecond = seconds > 0 ? count / seconds : 0;
+    onProgress({ view: projection.name, events: count, position, head, fraction, eventsPerSecond, etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null });
+  };
+  while (head && (!position || comparePositions(position, head) < 0)) {
+    const page = await events.readAll({ after: position ?? undefined, filter: FILTER, maxCount: PAGE });
+    if (page.length === 0) break;
+    await runner.apply(page);
+    position = page[page.length - 1].position;
+    count += page.length;
+    report();
+  }
+  report();
+  return position;
+}
+
+function progressAlong(start: Position | null, position: Position | null, head: Position): number {
+  const from = Number(start?.commit ?? 0n);
+  const span = Number(head.commit) - from;
+  if (span <= 0 || !position) return position ? 1 : 0;
+  return Math.min(1, (Number(position.commit) - from) / span);
+}
+
+/**
+ * Rebuilds a view from the start of the log into a new generation while the active one keeps
+ * serving reads, then makes it active in one step. Interrupted, it resumes where it stopped the next
+ * time; it never switches to a generation that has not reached the head.
+ */
+export async function rebuildView(
+  projection: Projection<ViewDocument>,
+  events: EventStore,
+  views: ViewStore,
+  onProgress?: (progress: Progress) => void,
+): Promise<{ generation: number; position: Position | null }> {
+  const generation = await views.beginRebuild(projection.name);
+  const position = await projectGeneration(projection, events, views, generation, onProgress);
+  await views.finishRebuild(projection.name, generation);
+  return { generation, position };
+}
+
+export interface Verification {
+  readonly view: ViewName;
+  /** Documents compared (those the live view has not changed since the shadow's position). */
+  readonly compared: number;
+  /** Live documents changed after the shadow's position, which cannot be compared. */
+  readonly changedSince: number;
+  readonly liveDigest: string;
+  readonly rebuiltDigest: string;
+  /** `partnerId/id` of every document that differs, is missing or is extra. */
+  readonly differences: readonly string[];
+}
+
+/**
+ * Projects a shadow generation from zero, waits until the live view has reached the same position,
+ * and compares the two document by document; the shadow is dropped afterwards.
+ */
+export async function verifyView(
+  projection: Projection<ViewDocument>,
+  events: EventStore,
+  views: ViewStore,
+  options: { onProgress?: (progress: Progress) => void; liveWaitMs?: number } = {},
+): Promise<Verification> {
+  const view = projection.name;
+  const shadow = await views.createShadow(view);
+  try {
+    const reached = await projectGeneration(projection, events, views, shadow, options.onProgress);
+    await waitForLive(views, view, reached, options.liveWaitMs ?? 60_000);
+    const rebuilt = new Map<string, string>();
+    for await (const doc of views.documents(view, shadow)) rebuilt.set(keyOf(doc), fingerprint(doc));
+
+    const differences: string[] = [];
+    const live = new Set<string>();
+    const changed = new Set<string>();
+    const liveLines: string[] = [];
+    const limit = reached ? positionKey(reached) : '';
+    for await (const doc of views.documents(view, await views.activeGeneration(view))) {
+      const key = keyOf(doc);
+      // Changed after the shadow stopped: the two cannot be compared at the same position.
+      if (doc.position > limit) {
+        changed.add(key);
+        continue;
+      }
+      live.add(key);
+      const actual = fingerprint(doc);
+      liveLines.push(`${key} ${actual}`);
+      if (rebuilt.get(key) !== actual) differences.push(key);
+    }
+    const rebuiltLines: string[] = [];
+    for (const [key, expected] of rebuilt) {
+      if (changed.has(key)) continue;
+      rebuiltLines.push(`${key} ${expected}`);
+      if (!live.has(key)) differences.push(key);
+    }
+    return {
+      view,
+      compared: live.size,
+      changedSince: changed.size,
+      liveDigest: digest(liveLines),
+      rebuiltDigest: digest(rebuiltLines),
+      differences: differences.sort(),
+    };
+  } finally {
+    await views.dropShadow(view, shadow);
+  }
+}
+
+async function waitForLive(views: ViewStore, view: ViewName, position: Position | null, timeoutMs: number): Promise<void> {
+  if (!position) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const live = await views.checkpoint(view);
+    if (live && comparePositions(live, position) >= 0) return;
+    if (Date.now() > deadline) throw new Error(`The live ${view} view did not reach the rebuilt position within ${timeoutMs} ms: is a projector running?`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function keyOf(doc: ViewDocument): string {
+  return `${doc.partnerId}/${doc.id}`;
+}
+
+/** A hash of the document's canonical JSON (keys sorted), so key order never counts as a difference. */
+function fingerprint(doc: ViewDocument): string {
+  return createHash('sha256').update(canonicalJson(doc)).digest('hex');
+}
+
+function digest(lines: string[]): string {
+  const hash = createHash('sha256');
+  for (const line of lines.sort()) hash.update(`${line}\n`);
+  return hash.digest('hex');
+}
