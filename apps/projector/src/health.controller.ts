@@ -2,14 +2,14 @@ import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { Metrics } from '@app/platform';
-import { VIEW_STORE, ViewStore } from '@app/read-side';
+import { ProjectionStatusService, VIEW_STORE, ViewStore } from '@app/read-side';
 import type { Response } from 'express';
 import { ProjectorService } from './projector.service';
 
 /**
  * Liveness, readiness and Prometheus metrics, outside /v1 and without a token: for the API and the
- * standalone projector alike. Ready means both stores answer and, where this process projects, the
- * lease loops run (a standby projector is ready too).
+ * standalone projector alike. Ready means both stores answer, no projection trails by more than
+ * READY_MAX_LAG_SECONDS and, where this process projects, the lease loops run (a standby is ready too).
  */
 @ApiExcludeController()
 @Controller()
@@ -18,6 +18,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
     private readonly metrics: Metrics,
+    private readonly status: ProjectionStatusService,
     @Optional() private readonly projector?: ProjectorService,
   ) {}
 
@@ -33,6 +34,7 @@ export class HealthController {
     const checks: Record<string, string> = {
       eventStore: await probe(() => this.events.readAll({ direction: 'backwards', maxCount: 1 })),
       viewStore: await probe(() => this.views.checkpoint('customer-list')),
+      projectionLag: (await this.status.withinBound().catch(() => false)) ? 'up' : 'down',
     };
     if (this.projector) checks.projector = this.projector.isRunning ? 'up' : 'down';
     const up = Object.values(checks).every((c) => c === 'up');

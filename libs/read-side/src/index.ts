@@ -14,3 +14,5 @@ export { SqliteLeaseStore } from './embedded/sqlite-lease-store';
 export { LeasedProjection } from './leased-projection';
 export { projectGeneration, rebuildView, verifyView } from './rebuild';
 export type { Progress, Verification } from './rebuild';
+export { ProjectionStatusService } from './projection-status';
+export type { ProjectionStatus } from './projection-status';

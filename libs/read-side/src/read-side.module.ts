@@ -9,6 +9,8 @@ import { LEASE_STORE, LeaseStore } from './lease';
 import { MongoLeaseStore } from './mongodb/mongo-lease-store';
 import { MongoViewStore } from './mongodb/mongo-view-store';
 import { VIEW_STORE, ViewStore } from './view-store';
+import { ProjectionStatusService } from './projection-status';
+import { EventStoreModule } from '@app/event-store';
 
 @Injectable()
 class ReadSideCloser implements OnApplicationShutdown {
@@ -30,6 +32,7 @@ function embeddedFile(config: StoresConfig): string {
 }
 
 @Module({
+  imports: [EventStoreModule],
   providers: [
     {
       provide: VIEW_STORE,
@@ -47,7 +50,8 @@ function embeddedFile(config: StoresConfig): string {
       useFactory: (config: StoresConfig, db?: Db): LeaseStore => (db ? new MongoLeaseStore(db) : new SqliteLeaseStore(embeddedFile(config))),
     },
     ReadSideCloser,
+    ProjectionStatusService,
   ],
-  exports: [VIEW_STORE, LEASE_STORE],
+  exports: [VIEW_STORE, LEASE_STORE, ProjectionStatusService],
 })
 export class ReadSideModule {}

@@ -14,6 +14,8 @@ export interface StoresConfig {
   readonly readStore: { readonly kind: 'embedded' } | { readonly kind: 'mongodb'; readonly uri: string; readonly database: string };
   /** How long a projector's lease lasts without renewal: the takeover time when one dies. */
   readonly projectorLeaseMs: number;
+  /** Readiness fails when a projection is further behind than this (seconds since the oldest unprojected event). */
+  readonly readyMaxLagSeconds: number;
 }
 
 /** The API process: the stores plus HTTP and token checking. */
@@ -66,6 +68,7 @@ function storesOf(env: NodeJS.ProcessEnv, problems: string[]): StoresConfig {
     eventStore: eventStoreOf(env, problems),
     readStore: readStoreOf(env, problems),
     projectorLeaseMs: integer(env, 'PROJECTOR_LEASE_MS', 10000, 1000, 600000, problems),
+    readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86400, problems),
   };
 }
 

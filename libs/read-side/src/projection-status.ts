@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { EVENT_STORE, EventStore, formatPosition } from '@app/event-store';
+import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
+import { Gauge } from 'prom-client';
+import { VIEW_STORE, ViewStore } from './view-store';
+import { ViewName } from './views';
+
+const VIEWS: readonly ViewName[] = ['customer-list', 'account-detail'];
+// Counting further behind than this costs more than it tells an operator.
+const LAG_COUNT_LIMIT = 10_000;
+
+export interface ProjectionStatus {
+  readonly name: ViewName;
+  /** The generation serving reads (a rebuild adds one). */
+  readonly generation: number;
+  readonly checkpoint: string | null;
+  readonly head: string | null;
+  /** Events written but not yet projected, counted up to 10000 (then `lagEventsAtLeast`). */
+  readonly lagEvents: number;
+  readonly lagEventsAtLeast: boolean;
+  /** How long the oldest unprojected event has been waiting; 0 when caught up. */
+  readonly lagSeconds: number;
+}
+
+/** How far each projection trails the log, for operators, Prometheus and readiness. */
+@Injectable()
+export class ProjectionStatusService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(APP_CONFIG) private readonly config: StoresConfig,
+    metrics: Metrics,
+  ) {
+    // Measured when Prometheus scrapes, not on a timer.
+    const status = () => this.all();
+    new Gauge({
+      name: 'projection_lag_events',
+      help: 'Events written but not yet projected (counted up to 10000).',
+      labelNames: ['projection'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        for (const s of await status()) this.set({ projection: s.name }, s.lagEvents);
+      },
+    });
+    new Gauge({
+      name: 'projection_lag_seconds',
+      help: 'Seconds the oldest unprojected event has waited; 0 when caught up.',
+      labelNames: ['projection'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        for (const s of await status()) this.set({ projection: s.name }, s.lagSeconds);
+      },
+    });
+  }
+
+  async all(): Promise<ProjectionStatus[]> {
+    const filter = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
+    const [head] = await this.events.readAll({ filter, direction: 'backwards', maxCount: 1 });
+    return Promise.all(
+      VIEWS.map(async (name) => {
+        const generation = await this.views.activeGeneration(name);
+        const checkpoint = await this.views.checkpoint(name, generation);
+        const behind = await this.events.readAll({ after: checkpoint ?? undefined, filter, maxCount: LAG_COUNT_LIMIT });
+        return {
+          name,
+          generation,
+          checkpoint: checkpoint ? formatPosition(checkpoint) : null,
+          head: head ? formatPosition(head.position) : null,
+          lagEvents: behind.length,
+          lagEventsAtLeast: behind.length === LAG_COUNT_LIMIT,
+          lagSeconds: behind.length ? Math.max(0, (Date.now() - behind[0].created.getTime()) / 1000) : 0,
+        };
+      }),
+    );
+  }
+
+  /** False once any projection trails by more than READY_MAX_LAG_SECONDS. */
+  async withinBound(): Promise<boolean> {
+    return (await this.all()).every((s) => s.lagSeconds <= this.config.readyMaxLagSeconds);
+  }
+}
