@@ -38,10 +38,12 @@ export async function projectGeneration(
   const began = Date.now();
   let position = start;
   let count = 0;
+  let reportedDone = false;
   const report = () => {
     const fraction = !head ? 1 : progressAlong(start, position, head);
     const seconds = (Date.now() - began) / 1000;
     const eventsPerSecond = seconds > 0 ? count / seconds : 0;
+    reportedDone = fraction >= 1;
     onProgress({ view: projection.name, events: count, position, head, fraction, eventsPerSecond, etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null });
   };
   while (head && (!position || comparePositions(position, head) < 0)) {
@@ -52,7 +54,7 @@ export async function projectGeneration(
     count += page.length;
     report();
   }
-  report();
+  if (!reportedDone) report();
   return position;
 }
 
@@ -75,8 +77,11 @@ export async function rebuildView(
   onProgress?: (progress: Progress) => void,
 ): Promise<{ generation: number; position: Position | null }> {
   const generation = await views.beginRebuild(projection.name);
-  const position = await projectGeneration(projection, events, views, generation, onProgress);
+  await projectGeneration(projection, events, views, generation, onProgress);
   await views.finishRebuild(projection.name, generation);
+  // Events the live projector applied between the last page and the switch: project them into the
+  // new generation now rather than wait for the next event to make the live projector notice.
+  const position = await projectGeneration(projection, events, views, generation);
   return { generation, position };
 }
 

@@ -47,7 +47,7 @@ export interface ViewStore {
   activeGeneration(view: ViewName): Promise<number>;
   /** The generation a rebuild projects into: the unfinished one if a rebuild was interrupted, else a new empty one. */
   beginRebuild(view: ViewName): Promise<number>;
-  /** Makes a rebuilt generation the active one in one step and drops the generation it replaces. */
+  /** Makes a rebuilt generation the active one in one step; the one it replaces is retired, dropped later. */
   finishRebuild(view: ViewName, generation: number): Promise<void>;
   /** A new empty generation that never becomes active, for comparing a fresh projection with the live one. */
   createShadow(view: ViewName): Promise<number>;
@@ -68,11 +68,16 @@ export interface Generations {
   readonly active: number;
   readonly building: number | null;
   readonly shadows: readonly number[];
+  /**
+   * Replaced generations, kept until the next rebuild or verify starts: a read that looked up the
+   * active generation just before a switch still finds its data.
+   */
+  readonly retired: readonly number[];
   /** The highest number handed out so far. */
   readonly last: number;
 }
 
-export const FIRST_GENERATIONS: Generations = { active: 1, building: null, shadows: [], last: 1 };
+export const FIRST_GENERATIONS: Generations = { active: 1, building: null, shadows: [], retired: [], last: 1 };
 
 export function inUse(generations: Generations, generation: number): boolean {
   return generation === generations.active || generation === generations.building || generations.shadows.includes(generation);

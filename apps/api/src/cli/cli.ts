@@ -122,6 +122,7 @@ function usage(problem?: string): number {
 main()
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
-    console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
+    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    console.error(`cli ${process.argv[2] ?? ''} failed: ${message}`);
     process.exit(1);
   });

@@ -118,7 +118,8 @@ export class SqliteEventStore implements EventStore {
     if (batch.length === 0) return;
     let outcomes: (AppendResult | WrongExpectedVersion)[];
     try {
-      outcomes = this.db.transaction(() => batch.map((append) => this.write(append)))();
+      // IMMEDIATE: the write lock first, so a writer in another process makes this wait, not fail.
+      outcomes = this.db.transaction(() => batch.map((append) => this.write(append))).immediate();
     } catch (error) {
       // The transaction rolled back: nothing of the group was written.
       for (const append of batch) append.reject(error as Error);

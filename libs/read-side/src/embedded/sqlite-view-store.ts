@@ -46,6 +46,8 @@ export class SqliteViewStore implements ViewStore {
   }
 
   async commit(view: ViewName, documents: readonly ViewDocument[], checkpoint: Position, generation?: number): Promise<void> {
+    // IMMEDIATE: take the write lock first, so another process writing meanwhile makes this wait
+    // (busy_timeout) instead of failing when a read-then-write transaction cannot upgrade.
     this.db.transaction(() => {
       // Checked inside the transaction: a switch by a rebuild cannot slip in between.
       const generations = this.generations(view);
@@ -68,7 +70,7 @@ export class SqliteViewStore implements ViewStore {
            WHERE excluded.position > projection_checkpoints.position`,
         )
         .run(checkpointName(view, target), positionKey(checkpoint), Date.now());
-    })();
+    }).immediate();
   }
 
   async checkpoint(view: ViewName, generation?: number): Promise<Position | null> {
@@ -112,30 +114,29 @@ export class SqliteViewStore implements ViewStore {
 
   async beginRebuild(view: ViewName): Promise<number> {
     return this.db.transaction(() => {
-      const generations = this.generations(view);
+      const generations = this.dropRetired(view);
       if (generations.building !== null) return generations.building;
       const building = generations.last + 1;
       this.save(view, { ...generations, building, last: building });
       return building;
-    })();
+    }).immediate();
   }
 
   async finishRebuild(view: ViewName, generation: number): Promise<void> {
     this.db.transaction(() => {
       const generations = this.generations(view);
       if (generations.building !== generation) throw new StaleGeneration(view, generation);
-      this.save(view, { ...generations, active: generation, building: null });
-      this.drop(view, generations.active);
-    })();
+      this.save(view, { ...generations, active: generation, building: null, retired: [...(generations.retired ?? []), generations.active] });
+    }).immediate();
   }
 
   async createShadow(view: ViewName): Promise<number> {
     return this.db.transaction(() => {
-      const generations = this.generations(view);
+      const generations = this.dropRetired(view);
       const shadow = generations.last + 1;
       this.save(view, { ...generations, shadows: [...generations.shadows, shadow], last: shadow });
       return shadow;
-    })();
+    }).immediate();
   }
 
   async dropShadow(view: ViewName, generation: number): Promise<void> {
@@ -143,7 +144,7 @@ export class SqliteViewStore implements ViewStore {
       const generations = this.generations(view);
       this.save(view, { ...generations, shadows: generations.shadows.filter((g) => g !== generation) });
       this.drop(view, generation);
-    })();
+    }).immediate();
   }
 
   async *documents(view: ViewName, generation: number): AsyncIterable<ViewDocument> {
@@ -165,6 +166,15 @@ export class SqliteViewStore implements ViewStore {
   private generations(view: ViewName): Generations {
     const row = this.db.prepare('SELECT generations FROM view_generations WHERE view = ?').get(view) as { generations: string } | undefined;
     return row ? (JSON.parse(row.generations) as Generations) : FIRST_GENERATIONS;
+  }
+
+  /** Drops generations replaced by an earlier rebuild: no read can still be on them. */
+  private dropRetired(view: ViewName): Generations {
+    const generations = this.generations(view);
+    for (const generation of generations.retired ?? []) this.drop(view, generation);
+    const kept = { ...generations, retired: [] };
+    this.save(view, kept);
+    return kept;
   }
 
   private save(view: ViewName, generations: Generations): void {

@@ -107,7 +107,7 @@ export class MongoViewStore implements ViewStore {
   }
 
   async beginRebuild(view: ViewName): Promise<number> {
-    const generations = await this.generations(view);
+    const generations = await this.dropRetired(view);
     if (generations.building !== null) return generations.building;
     const building = await this.allocate(view);
     // Only if no other rebuild claimed the slot meanwhile; then resume that one instead.
@@ -117,12 +117,15 @@ export class MongoViewStore implements ViewStore {
 
   async finishRebuild(view: ViewName, generation: number): Promise<void> {
     const { active } = await this.generations(view);
-    const switched = await this.generationDocs.updateOne({ _id: view, building: generation }, { $set: { active: generation, building: null } });
+    const switched = await this.generationDocs.updateOne(
+      { _id: view, building: generation, active },
+      { $set: { active: generation, building: null }, $push: { retired: active } },
+    );
     if (switched.modifiedCount !== 1) throw new StaleGeneration(view, generation);
-    await this.drop(view, active);
   }
 
   async createShadow(view: ViewName): Promise<number> {
+    await this.dropRetired(view);
     const shadow = await this.allocate(view);
     await this.generationDocs.updateOne({ _id: view }, { $push: { shadows: shadow } });
     return shadow;
@@ -156,6 +159,16 @@ export class MongoViewStore implements ViewStore {
       if (!isDuplicateKey(error)) throw error;
     }
     return (await this.generationDocs.findOne({ _id: view })) ?? FIRST_GENERATIONS;
+  }
+
+  /** Drops generations replaced by an earlier rebuild: no read can still be on them. */
+  private async dropRetired(view: ViewName): Promise<Generations> {
+    const generations = await this.generations(view);
+    for (const generation of generations.retired ?? []) {
+      await this.generationDocs.updateOne({ _id: view }, { $pull: { retired: generation } });
+      await this.drop(view, generation);
+    }
+    return { ...generations, retired: [] };
   }
 
   /** A generation number never handed out before, even to a dropped generation. */
