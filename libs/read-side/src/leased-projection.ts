@@ -57,11 +57,13 @@ export class LeasedProjection {
   private async tick(): Promise<void> {
     if (this.stopping) return;
     const held = await this.mayCommit();
-    if (held && !this.active) {
-      this.active = true;
+    if (held) {
+      // Also when already active: a runner that stopped itself after a failed renewal at commit
+      // time (a store blip) starts again once the lease is confirmed; start() is idempotent.
       this.runner.start();
-      this.onActiveChange(true);
-    } else if (!held && this.active) {
+      if (!this.active) this.onActiveChange(true);
+      this.active = true;
+    } else if (this.active) {
       this.active = false;
       await this.runner.stop();
       this.onActiveChange(false);

@@ -1,0 +1,55 @@
+import { LeasedProjection } from './leased-projection';
+import { LeaseStore } from './lease';
+
+/** A lease store whose answers the test decides, and a runner that only counts. */
+function harness(answers: boolean[]) {
+  const calls = { start: 0, stop: 0, released: 0 };
+  const leases: LeaseStore = {
+    acquire: async () => answers.shift() ?? false,
+    release: async () => void calls.released++,
+    close: async () => undefined,
+  };
+  let mayCommit: () => Promise<boolean> = async () => false;
+  const projection = new LeasedProjection(
+    'customer-list',
+    (fence) => {
+      mayCommit = fence;
+      return { start: () => void calls.start++, stop: async () => void calls.stop++ };
+    },
+    leases,
+    'me',
+    300,
+    () => undefined,
+  );
+  return { projection, calls, mayCommit: () => mayCommit() };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !condition(); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+  }
+}
+
+describe('LeasedProjection', () => {
+  it('projects only while it holds the lease, and stops when it loses it', async () => {
+    const { projection, calls } = harness([false, true, true, false]);
+    projection.start();
+    expect(projection.isActive).toBe(false);
+    await until(() => projection.isActive);
+    expect(calls.start).toBeGreaterThanOrEqual(1);
+    await until(() => !projection.isActive);
+    expect(calls.stop).toBe(1);
+    await projection.stop();
+    expect(calls.released).toBe(1);
+  });
+
+  it('starts the runner again when a renewal at commit time failed but the lease is still held', async () => {
+    const { projection, calls, mayCommit } = harness([true, false, true]);
+    projection.start();
+    await until(() => calls.start === 1);
+    expect(await mayCommit()).toBe(false); // the runner stops itself on this answer
+    await until(() => calls.start === 2);
+    expect(projection.isActive).toBe(true);
+    await projection.stop();
+  });
+});
