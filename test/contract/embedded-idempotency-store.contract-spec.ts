@@ -42,7 +42,7 @@ describe('IdempotencyStore: embedded (SQLite) only', () => {
     try {
       const first = new SqliteIdempotencyStore(file);
       await first.reserve(partnerId, done, 'hash-done');
-      await first.complete(partnerId, done, { id: 'c-1', revision: '0', name: 'Zoë 🚀' });
+      await first.complete(partnerId, done, 'hash-done', { id: 'c-1', revision: '0', name: 'Zoë 🚀' });
       await first.reserve(partnerId, pending, 'hash-pending');
       await first.close();
 

@@ -63,7 +63,7 @@ export function idempotencyStoreContract(
       };
       await ids().reserve(partnerId, key, 'hash');
 
-      await ids().complete(partnerId, key, response);
+      await ids().complete(partnerId, key, 'hash', response);
 
       expect(await ids().find(partnerId, key)).toStrictEqual({ requestHash: 'hash', response });
       expect(await ids().reserve(partnerId, key, 'hash')).toBe(false);
@@ -74,7 +74,7 @@ export function idempotencyStoreContract(
       for (const response of ['text', 0, false, null, [1, 'two']]) {
         const key = randomUUID();
         await ids().reserve(partnerId, key, 'hash');
-        await ids().complete(partnerId, key, response);
+        await ids().complete(partnerId, key, 'hash', response);
         expect(await ids().find(partnerId, key)).toStrictEqual({ requestHash: 'hash', response });
       }
     });
@@ -95,7 +95,7 @@ export function idempotencyStoreContract(
       const partnerId = partner();
       const key = randomUUID();
       await ids().reserve(partnerId, key, 'hash');
-      await ids().complete(partnerId, key, { id: 'c-1' });
+      await ids().complete(partnerId, key, 'hash', { id: 'c-1' });
 
       await ids().release(partnerId, key);
 
@@ -117,7 +117,7 @@ export function idempotencyStoreContract(
       expect(await ids().find(fabrikam, key)).toBeNull();
       expect(await ids().reserve(fabrikam, key, 'fabrikam-request')).toBe(true);
 
-      await ids().complete(contoso, key, { by: 'contoso' });
+      await ids().complete(contoso, key, 'contoso-request', { by: 'contoso' });
       expect(await ids().find(fabrikam, key)).toEqual({ requestHash: 'fabrikam-request' });
 
       await ids().release(fabrikam, key);
@@ -144,6 +144,16 @@ export function idempotencyStoreContract(
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       const winner = outcomes.indexOf(true);
       expect(await ids().find(partnerId, key)).toEqual({ requestHash: `hash-${winner}` });
+    });
+    it('records a completion whose claim was released meanwhile, unless the key now belongs to another request', async () => {
+      const partnerId = `partner-${randomUUID()}`;
+      const key = `key-${randomUUID()}`;
+      await ids().complete(partnerId, key, 'hash-a', { by: 'a' });
+      expect(await ids().find(partnerId, key)).toEqual({ requestHash: 'hash-a', response: { by: 'a' } });
+      const other = `key-${randomUUID()}`;
+      await ids().reserve(partnerId, other, 'hash-c');
+      await ids().complete(partnerId, other, 'hash-a', { by: 'a' });
+      expect(await ids().find(partnerId, other)).toEqual({ requestHash: 'hash-c' });
     });
   });
 }

@@ -7,8 +7,14 @@ import { Projection, ViewDocument } from './views';
 
 const BATCH_SIZE = 500;
 
+export class LeaseLost extends Error {
+  constructor(projection: string) {
+    super(`The lease of ${projection} could not be renewed; not committing.`);
+  }
+}
+
 export interface RunnerHooks {
-  /** Asked before each commit; false stops the runner without committing (the lease was lost). */
+  /** Asked before each commit; false aborts the commit and the run (the lease was lost). */
   mayCommit?(): Promise<boolean>;
   onCommitted?(checkpoint: Position, events: number): void;
   onError?(error: unknown): void;
@@ -98,11 +104,9 @@ export class ProjectionRunner<V extends ViewDocument> {
     }
     const changed = [...documents.values()].filter((d): d is V => d !== null);
     const checkpoint = batch[batch.length - 1].position;
-    if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) {
-      this.stopped = true;
-      await this.subscription?.close();
-      return;
-    }
+    // Without the lease nothing is committed; the run ends with an error and starts again from the
+    // durable checkpoint, so no batch read ahead can be committed past this one.
+    if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(this.projection.name);
     await this.views.commit(this.projection.name, changed, checkpoint, this.generation);
     this.hooks.onCommitted?.(checkpoint, batch.length);
   }

@@ -65,9 +65,11 @@ export class AuditController {
     if (csv) res.write(csvHeader);
     try {
       for await (const record of records) {
-        if (!res.write(csv ? csvLine(record) : ndjsonLine(record))) await once(res, 'drain');
+        if (res.destroyed) break;
+        // A client that goes away mid-export closes the response instead of draining it.
+        if (!res.write(csv ? csvLine(record) : ndjsonLine(record))) await Promise.race([once(res, 'drain'), once(res, 'close')]);
       }
-      res.end();
+      if (!res.destroyed) res.end();
     } catch (error) {
       // Headers are gone: cutting the connection is the only way left to say the export is incomplete.
       res.destroy(error as Error);

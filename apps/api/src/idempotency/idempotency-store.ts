@@ -9,7 +9,11 @@ export interface IdempotencyStore {
   find(partnerId: string, key: string): Promise<IdempotencyRecord | null>;
   /** Claims the key for a request in flight; false if someone holds it already. */
   reserve(partnerId: string, key: string, requestHash: string): Promise<boolean>;
-  complete(partnerId: string, key: string, response: unknown): Promise<void>;
+  /**
+   * Records the answer, creating the record if a failed concurrent attempt released the claim
+   * meanwhile; never over a record of another request (another hash).
+   */
+  complete(partnerId: string, key: string, requestHash: string, response: unknown): Promise<void>;
   /** Gives up an unfinished claim, so a failed write records nothing. */
   release(partnerId: string, key: string): Promise<void>;
   close(): Promise<void>;

@@ -36,7 +36,7 @@ export class IdempotencyService {
       await this.store.release(partnerId, key);
       throw error;
     }
-    await this.store.complete(partnerId, key, response);
+    await this.store.complete(partnerId, key, requestHash, response);
     return response;
   }
 }

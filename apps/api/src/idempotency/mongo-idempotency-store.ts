@@ -27,8 +27,17 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(partnerId: string, key: string, response: unknown): Promise<void> {
-    await this.records.updateOne({ _id: idOf(partnerId, key) }, { $set: { response } });
+  async complete(partnerId: string, key: string, requestHash: string, response: unknown): Promise<void> {
+    try {
+      await this.records.updateOne(
+        { _id: idOf(partnerId, key), requestHash },
+        { $set: { response }, $setOnInsert: { createdAt: new Date() } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // The key was claimed by another request meanwhile: its record stands.
+      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+    }
   }
 
   async release(partnerId: string, key: string): Promise<void> {

@@ -21,7 +21,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       reserve: this.db.prepare(
         'INSERT INTO idempotency_keys (partner_id, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
-      complete: this.db.prepare('UPDATE idempotency_keys SET response = ? WHERE partner_id = ? AND key = ?'),
+      complete: this.db.prepare(
+        `INSERT INTO idempotency_keys (partner_id, key, request_hash, response, created_at) VALUES (@partnerId, @key, @requestHash, @response, @now)
+         ON CONFLICT (partner_id, key) DO UPDATE SET response = excluded.response WHERE request_hash = excluded.request_hash`,
+      ),
       release: this.db.prepare('DELETE FROM idempotency_keys WHERE partner_id = ? AND key = ? AND response IS NULL'),
     };
   }
@@ -36,8 +39,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return this.sql.reserve.run(partnerId, key, requestHash, Date.now()).changes === 1;
   }
 
-  async complete(partnerId: string, key: string, response: unknown): Promise<void> {
-    this.sql.complete.run(JSON.stringify(response), partnerId, key);
+  async complete(partnerId: string, key: string, requestHash: string, response: unknown): Promise<void> {
+    this.sql.complete.run({ partnerId, key, requestHash, response: JSON.stringify(response), now: Date.now() });
   }
 
   async release(partnerId: string, key: string): Promise<void> {

@@ -37,16 +37,18 @@ export class CommandSender {
     if (invalid.length > 0) throw new ValidationError(invalid);
 
     const { actor } = request;
-    // A keyed write gets a command id derived from the key, so a repeat is recognised by the store
-    // even if the idempotency record was never written.
-    const commandId = key ? nameBasedUuid(`idempotency:${actor.partnerId}:${key}`) : randomUUID();
+    // A keyed write gets a command id derived from the key and the request, so a repeat is
+    // recognised by the store even if the idempotency record was lost, and a different request
+    // under the same key can never pass for it.
+    const hash = key ? requestHash(request) : undefined;
+    const commandId = key ? nameBasedUuid(`idempotency:${actor.partnerId}:${key}:${hash}`) : randomUUID();
     const command = build({ commandId, correlationId: correlationId ?? commandId, causationId: commandId, occurredAt: new Date().toISOString(), actor });
     const ifMatch = parseIfMatch(header(request, 'if-match'));
     if (ifMatch === undefined && options.ifMatchRequired) throw problems.preconditionRequired();
 
-    const idempotency = key && { partnerId: actor.partnerId, key, requestHash: requestHash(request) };
+    const idempotency = key && hash ? { partnerId: actor.partnerId, key, requestHash: hash } : undefined;
     const result = await this.bus.execute<ExecuteCustomerCommand, WriteResponse>(
-      new ExecuteCustomerCommand(command, ifMatch, idempotency || undefined),
+      new ExecuteCustomerCommand(command, ifMatch, idempotency),
     );
     response.status(options.created ? 201 : 200).setHeader('ETag', `"${result.revision}"`);
     if (options.created) response.setHeader('Location', `/v1/customers/${result.id}`);

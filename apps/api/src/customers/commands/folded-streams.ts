@@ -34,7 +34,13 @@ export class FoldedStreams {
   async current(stream: string): Promise<Folded> {
     const cached = this.cache.get(stream) ?? EMPTY;
     const newer = await this.store.readStream(stream, { fromRevision: cached.revision + 1n });
-    const folded = newer.reduce(foldRecorded, cached);
+    if (newer.length === 0) {
+      this.remember(stream, cached);
+      return cached;
+    }
+    // One copy of the command map per catch-up, not per event: a long stream folds in linear time.
+    const commands = new Map(cached.commands);
+    const folded = newer.reduce<Folded>((f, e) => foldRecorded(f, e, commands), { ...cached, commands });
     this.remember(stream, folded);
     return folded;
   }
@@ -57,12 +63,12 @@ export class FoldedStreams {
   }
 }
 
-function foldRecorded(folded: Folded, recorded: RecordedEvent): Folded {
-  const outcome = { revision: recorded.revision, position: recorded.position };
+function foldRecorded(folded: Folded, recorded: RecordedEvent, commands: Map<string, CommandOutcome>): Folded {
+  commands.set((recorded.metadata as EventMetadata).commandId, { revision: recorded.revision, position: recorded.position });
   return {
     state: evolve(folded.state, { type: recorded.type, data: recorded.data } as CustomerEvent),
     revision: recorded.revision,
     position: recorded.position,
-    commands: new Map(folded.commands).set((recorded.metadata as EventMetadata).commandId, outcome),
+    commands,
   };
 }
