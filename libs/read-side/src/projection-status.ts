@@ -54,7 +54,22 @@ export class ProjectionStatusService {
     });
   }
 
-  async all(): Promise<ProjectionStatus[]> {
+  private recent: { at: number; status: Promise<ProjectionStatus[]> } | null = null;
+
+  /**
+   * Measured at most once a second and shared: readiness probes and metrics scrapes need no token,
+   * so their cost must not grow with how often they are called.
+   */
+  all(): Promise<ProjectionStatus[]> {
+    if (!this.recent || Date.now() - this.recent.at > 1000) {
+      const status = this.measure();
+      this.recent = { at: Date.now(), status };
+      status.catch(() => (this.recent = null));
+    }
+    return this.recent.status;
+  }
+
+  private async measure(): Promise<ProjectionStatus[]> {
     const filter = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
     const [head] = await this.events.readAll({ filter, direction: 'backwards', maxCount: 1 });
     return Promise.all(
