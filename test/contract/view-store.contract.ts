@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Position, positionKey } from '@app/event-store';
-import { AccountDetail, CustomerListItem, DocumentKey, ListCursor, searchKey, ViewStore } from '@app/read-side';
+import { AccountDetail, CustomerListItem, DocumentKey, ListCursor, searchKey, StaleGeneration, ViewStore } from '@app/read-side';
 
 /**
  * The view-store port contract. Every adapter (embedded SQLite, MongoDB) runs this same suite, so
@@ -374,6 +374,75 @@ export function viewStoreContract(
         await vs().commit('customer-list', [item], pos(1n));
 
         expect(await vs().accountDetail(key(item))).toBeNull();
+      });
+    });
+
+    describe('generations (rebuild and verify)', () => {
+      it('starts on generation 1 and builds a rebuild beside it, invisible to reads until the switch', async () => {
+        const partnerId = partner();
+        const live = listItem(partnerId, 'Live', 'live.example.com', 1n);
+        await vs().commit('customer-list', [live], pos(1n));
+        expect(await vs().activeGeneration('customer-list')).toBe(1);
+
+        const building = await vs().beginRebuild('customer-list');
+        expect(building).toBeGreaterThan(1);
+        const rebuilt = listItem(partnerId, 'Rebuilt', 'rebuilt.example.com', 2n);
+        await vs().commit('customer-list', [rebuilt], pos(2n), building);
+        expect((await vs().listCustomers({ partnerId, size: 10 })).items).toStrictEqual([live]);
+        expect(await vs().checkpoint('customer-list')).toEqual(pos(1n));
+        expect(await vs().checkpoint('customer-list', building)).toEqual(pos(2n));
+
+        await vs().finishRebuild('customer-list', building);
+        expect(await vs().activeGeneration('customer-list')).toBe(building);
+        expect((await vs().listCustomers({ partnerId, size: 10 })).items).toStrictEqual([rebuilt]);
+        expect(await vs().checkpoint('customer-list')).toEqual(pos(2n));
+      });
+
+      it('resumes an unfinished rebuild instead of starting another', async () => {
+        const first = await vs().beginRebuild('account-detail');
+        await vs().commit('account-detail', [accountDetail(partner(), 'Half', 5n)], pos(5n), first);
+        expect(await vs().beginRebuild('account-detail')).toBe(first);
+        expect(await vs().checkpoint('account-detail', first)).toEqual(pos(5n));
+      });
+
+      it('refuses writes to a replaced generation, so a stale projector moves to the new one', async () => {
+        const building = await vs().beginRebuild('customer-list');
+        await vs().finishRebuild('customer-list', building);
+        const item = listItem(partner(), 'Stale', 'stale.example.com', 9n);
+        await expect(vs().commit('customer-list', [item], pos(9n), 1)).rejects.toBeInstanceOf(StaleGeneration);
+        await expect(vs().finishRebuild('customer-list', building)).rejects.toBeInstanceOf(StaleGeneration);
+      });
+
+      it('keeps a replaced generation readable until the next rebuild starts, then drops it', async () => {
+        const partnerId = partner();
+        const old = listItem(partnerId, 'Old', 'old.example.com', 1n);
+        await vs().commit('customer-list', [old], pos(1n));
+        const second = await vs().beginRebuild('customer-list');
+        await vs().finishRebuild('customer-list', second);
+        const kept = [];
+        for await (const doc of vs().documents('customer-list', 1)) kept.push(doc);
+        expect(kept).toStrictEqual([old]);
+
+        await vs().beginRebuild('customer-list');
+        const dropped = [];
+        for await (const doc of vs().documents('customer-list', 1)) dropped.push(doc);
+        expect(dropped).toEqual([]);
+      });
+
+      it('gives verify a shadow that never serves reads, lists all its documents, and drops it', async () => {
+        const partnerId = partner();
+        const shadow = await vs().createShadow('account-detail');
+        const docs = Array.from({ length: 1205 }, (_, i) => accountDetail(partnerId, `Customer ${i}`, BigInt(i + 1)));
+        await vs().commit('account-detail', docs, pos(1205n), shadow);
+        expect(await vs().accountDetail(key(docs[0]))).toBeNull();
+
+        const listed = [];
+        for await (const doc of vs().documents('account-detail', shadow)) listed.push(doc);
+        expect(sortById(listed as AccountDetail[])).toStrictEqual(sortById(docs));
+
+        await vs().dropShadow('account-detail', shadow);
+        await expect(vs().commit('account-detail', docs.slice(0, 1), pos(1206n), shadow)).rejects.toBeInstanceOf(StaleGeneration);
+        expect(await vs().activeGeneration('account-detail')).toBe(1);
       });
     });
   });
