@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { customerStream, parseCustomerStream } from '@app/domain';
 import { EVENT_STORE, EventStore, formatPosition, parsePosition, Position, START } from '@app/event-store';
-import { HistoryItem, historyItem } from './history-item';
+import { AuditRecord, partnerEvents } from './audit-records';
+import { historyItem } from './history-item';
 
 export class GetAuditFeed {
   constructor(
@@ -14,7 +14,7 @@ export class GetAuditFeed {
 }
 
 export interface AuditFeedPage {
-  readonly items: (HistoryItem & { customerId: string })[];
+  readonly items: AuditRecord[];
   readonly nextAfter: string;
 }
 
@@ -27,24 +27,16 @@ export class GetAuditFeedHandler implements IQueryHandler<GetAuditFeed, AuditFee
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ partnerId, after, limit, type }: GetAuditFeed): Promise<AuditFeedPage> {
-    const start = after ? parsePosition(after)! : undefined;
-    // Server-side prefix filter, then an exact owner check: partner "a" must not see partner "a-b".
-    const filter = { streamNamePrefix: customerStream(partnerId, '') };
     const items: AuditFeedPage['items'] = [];
-    let cursor: Position | undefined = start;
+    let cursor: Position | undefined = after ? parsePosition(after)! : undefined;
     let scanned = 0;
-    while (items.length < limit && scanned < MAX_SCANNED) {
-      const page = await this.store.readAll({ after: cursor, filter, maxCount: Math.min(1000, MAX_SCANNED - scanned) });
-      for (const event of page) {
-        cursor = event.position;
-        const owner = parseCustomerStream(event.stream);
-        if (owner?.partnerId === partnerId && (!type || event.type === type)) {
-          items.push({ ...historyItem(event), customerId: owner.tenantId });
-          if (items.length === limit) break;
-        }
+    for await (const { event, customerId } of partnerEvents(this.store, partnerId, cursor)) {
+      cursor = event.position;
+      if (customerId && (!type || event.type === type)) {
+        items.push({ ...historyItem(event), customerId });
+        if (items.length === limit) break;
       }
-      scanned += page.length;
-      if (page.length === 0) break;
+      if (++scanned >= MAX_SCANNED) break;
     }
     // The last event read: the last item's position when the page is full, and past events the type
     // filter skipped otherwise, so the caller never scans them again.

@@ -1,5 +1,5 @@
 import { customerStream, EventMetadata, parseCustomerStream } from '@app/domain';
-import { EventStore, Position } from '@app/event-store';
+import { EventStore, Position, RecordedEvent } from '@app/event-store';
 import { HistoryItem, historyItem } from './history-item';
 
 export type AuditRecord = HistoryItem & { readonly customerId: string };
@@ -33,16 +33,29 @@ export async function* auditRecords(store: EventStore, scope: ExportScope): Asyn
       from = page[page.length - 1].revision + 1n;
     }
   }
-  const filter = { streamNamePrefix: customerStream(scope.partnerId, '') };
-  for (let after: Position | undefined; ; ) {
-    const page = await store.readAll({ after, filter, maxCount: PAGE });
+  for await (const { event, customerId } of partnerEvents(store, scope.partnerId)) {
+    if (customerId && inRange(event.metadata as EventMetadata)) yield { ...historyItem(event), customerId };
+  }
+}
+
+/**
+ * Every event under the partner's stream prefix in log order, paged, with the customer it belongs
+ * to, or null for a lookalike partner's: the prefix filter alone lets partner "a" see "a-b".
+ */
+export async function* partnerEvents(
+  store: EventStore,
+  partnerId: string,
+  after?: Position,
+): AsyncGenerator<{ event: RecordedEvent; customerId: string | null }> {
+  const filter = { streamNamePrefix: customerStream(partnerId, '') };
+  for (let cursor = after; ; ) {
+    const page = await store.readAll({ after: cursor, filter, maxCount: PAGE });
     for (const event of page) {
       const owner = parseCustomerStream(event.stream);
-      // The prefix filter alone would let partner "a" see partner "a-b".
-      if (owner?.partnerId === scope.partnerId && inRange(event.metadata as EventMetadata)) yield { ...historyItem(event), customerId: owner.tenantId };
+      yield { event, customerId: owner?.partnerId === partnerId ? owner.tenantId : null };
     }
     if (page.length < PAGE) return;
-    after = page[page.length - 1].position;
+    cursor = page[page.length - 1].position;
   }
 }
 
