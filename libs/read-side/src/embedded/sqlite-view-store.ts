@@ -27,6 +27,8 @@ const BASE: Record<ViewName, string> = { 'customer-list': 'customer_list', 'acco
 export class SqliteViewStore implements ViewStore {
   private readonly db: Database.Database;
   private readonly created = new Set<string>();
+  /** Prepared once per SQL text: every read and every projected batch goes through these. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     this.db = openSqlite(file, 'NORMAL');
@@ -38,7 +40,7 @@ export class SqliteViewStore implements ViewStore {
 
   async load<V extends ViewDocument>(view: ViewName, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
     const table = this.table(view, generation ?? this.generations(view).active);
-    const select = this.db.prepare(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
+    const select = this.statement(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
     return keys.flatMap((k) => {
       const row = select.get(k.partnerId, k.id) as { doc: string } | undefined;
       return row ? [JSON.parse(row.doc) as V] : [];
@@ -54,7 +56,7 @@ export class SqliteViewStore implements ViewStore {
       const target = generation ?? generations.active;
       if (!inUse(generations, target)) throw new StaleGeneration(view, target);
       const table = this.table(view, target);
-      const upsert = this.db.prepare(
+      const upsert = this.statement(
         `INSERT INTO ${table} (partner_id, id, name_key, domain_key, position, doc) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (partner_id, id) DO UPDATE SET name_key = excluded.name_key, domain_key = excluded.domain_key,
            position = excluded.position, doc = excluded.doc WHERE excluded.position > ${table}.position`,
@@ -75,7 +77,7 @@ export class SqliteViewStore implements ViewStore {
 
   async checkpoint(view: ViewName, generation?: number): Promise<Position | null> {
     const name = checkpointName(view, generation ?? this.generations(view).active);
-    const row = this.db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?').get(name) as { position: string } | undefined;
+    const row = this.statement('SELECT position FROM projection_checkpoints WHERE name = ?').get(name) as { position: string } | undefined;
     return row ? positionFromKey(row.position) : null;
   }
 
@@ -90,7 +92,7 @@ export class SqliteViewStore implements ViewStore {
          SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId AND domain_key >= @from AND domain_key < @to ${page}
          ORDER BY name_key, id LIMIT @limit`
       : `SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId ${page} ORDER BY name_key, id LIMIT @limit`;
-    const rows = this.db.prepare(sql).all({
+    const rows = this.statement(sql).all({
       partnerId,
       from: search ?? '',
       to: `${search ?? ''}${PREFIX_END}`,
@@ -148,7 +150,7 @@ export class SqliteViewStore implements ViewStore {
   }
 
   async *documents(view: ViewName, generation: number): AsyncIterable<ViewDocument> {
-    const select = this.db.prepare(
+    const select = this.statement(
       `SELECT partner_id, id, doc FROM ${this.table(view, generation)} WHERE (partner_id, id) > (?, ?) ORDER BY partner_id, id LIMIT 1000`,
     );
     for (let after = ['', '']; ; ) {
@@ -163,8 +165,17 @@ export class SqliteViewStore implements ViewStore {
     if (this.db.open) this.db.close();
   }
 
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private generations(view: ViewName): Generations {
-    const row = this.db.prepare('SELECT generations FROM view_generations WHERE view = ?').get(view) as { generations: string } | undefined;
+    const row = this.statement('SELECT generations FROM view_generations WHERE view = ?').get(view) as { generations: string } | undefined;
     return row ? (JSON.parse(row.generations) as Generations) : FIRST_GENERATIONS;
   }
 
@@ -202,8 +213,9 @@ export class SqliteViewStore implements ViewStore {
 
   private drop(view: ViewName, generation: number): void {
     const name = `${BASE[view]}_g${generation}`;
+    for (const sql of this.statements.keys()) if (sql.includes(name)) this.statements.delete(sql);
     this.db.exec(`DROP TABLE IF EXISTS ${name}`);
-    this.db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(checkpointName(view, generation));
+    this.statement('DELETE FROM projection_checkpoints WHERE name = ?').run(checkpointName(view, generation));
     this.created.delete(name);
   }
 }
