@@ -1,35 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { comparePositions, EventStore, NewEvent, SqliteEventStore } from '@app/event-store';
 import { eventStoreContract } from './event-store.contract';
+import { onTempFiles } from '../support/temp-files';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'event-store-contract-'));
-}
+const files = onTempFiles<EventStore>('event-store-contract', 'events.sqlite', (file) => new SqliteEventStore(file, 250));
+const tempDir = files.tempDir;
 
-/** Each store gets a fresh file in a directory of its own, removed again in teardown. */
-const directories = new Map<EventStore, string>();
-
-eventStoreContract(
-  'embedded (SQLite)',
-  async () => {
-    const dir = tempDir();
-    const store = new SqliteEventStore(path.join(dir, 'events.sqlite'), 250);
-    directories.set(store, dir);
-    return store;
-  },
-  async (store) => {
-    const dir = directories.get(store);
-    directories.delete(store);
-    try {
-      await store.close();
-    } finally {
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+eventStoreContract('embedded (SQLite)', files.open, files.teardown);
 
 describe('EventStore: embedded (SQLite) only', () => {
   it('reads back, from a new instance on the same file, what an earlier instance acknowledged before closing', async () => {

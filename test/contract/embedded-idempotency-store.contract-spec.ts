@@ -1,36 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store';
 import { SqliteIdempotencyStore } from '../../apps/api/src/idempotency/sqlite-idempotency-store';
 import { idempotencyStoreContract } from './idempotency-store.contract';
+import { onTempFiles } from '../support/temp-files';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'idempotency-contract-'));
-}
+const files = onTempFiles<IdempotencyStore>('idempotency-contract', 'idempotency.sqlite', (file) => new SqliteIdempotencyStore(file));
+const tempDir = files.tempDir;
 
-/** Each store gets a fresh file in a directory of its own, removed again in teardown. */
-const directories = new Map<IdempotencyStore, string>();
-
-idempotencyStoreContract(
-  'embedded (SQLite)',
-  async () => {
-    const dir = tempDir();
-    const store = new SqliteIdempotencyStore(path.join(dir, 'idempotency.sqlite'));
-    directories.set(store, dir);
-    return store;
-  },
-  async (store) => {
-    const dir = directories.get(store);
-    directories.delete(store);
-    try {
-      await store.close();
-    } finally {
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+idempotencyStoreContract('embedded (SQLite)', files.open, files.teardown);
 
 describe('IdempotencyStore: embedded (SQLite) only', () => {
   it('keeps claims and responses across reopening the file', async () => {

@@ -1,36 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { positionKey } from '@app/event-store';
 import { CustomerListItem, SqliteViewStore, ViewStore } from '@app/read-side';
 import { viewStoreContract } from './view-store.contract';
+import { onTempFiles } from '../support/temp-files';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'view-store-contract-'));
-}
+const files = onTempFiles<ViewStore>('view-store-contract', 'views.sqlite', (file) => new SqliteViewStore(file));
+const tempDir = files.tempDir;
 
-/** Each store gets a fresh file in a directory of its own, removed again in teardown. */
-const directories = new Map<ViewStore, string>();
-
-viewStoreContract(
-  'embedded (SQLite)',
-  async () => {
-    const dir = tempDir();
-    const store = new SqliteViewStore(path.join(dir, 'views.sqlite'));
-    directories.set(store, dir);
-    return store;
-  },
-  async (store) => {
-    const dir = directories.get(store);
-    directories.delete(store);
-    try {
-      await store.close();
-    } finally {
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+viewStoreContract('embedded (SQLite)', files.open, files.teardown);
 
 describe('ViewStore: embedded (SQLite) only', () => {
   it('reads back, from a new instance on the same file, the documents and checkpoint an earlier one committed', async () => {
