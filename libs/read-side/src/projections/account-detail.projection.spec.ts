@@ -3,32 +3,10 @@ import { positionKey } from '@app/event-store';
 import { at, billingDetails, events, metadata, PARTNER, projected, TENANT } from '../testing/events';
 import { AccountDetail, BillingProfileView, ProjectedEvent } from '../views';
 import { accountDetailProjection } from './account-detail.projection';
+import { ESTABLISHED_AT, LATER, projectionSpecification } from '../testing/projection-specification';
 
 const { evolve } = accountDetailProjection;
-
-/** Given a view, when an event arrives, then this view; and the same event again changes nothing. */
-function given(view: AccountDetail | null) {
-  return {
-    when: (event: ProjectedEvent) => ({
-      then(expected: AccountDetail | null): void {
-        const once = evolve(deepFreeze(view), deepFreeze(event));
-        expect(once).toStrictEqual(expected);
-        expect(evolve(once, event)).toStrictEqual(once);
-      },
-    }),
-  };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
-const ESTABLISHED_AT = '2025-03-01T09:30:00.000Z';
-const LATER = '2025-03-02T14:05:07.250Z';
+const given = projectionSpecification(accountDetailProjection);
 const FIRST_AGENT = 'agent-ada@partner.example';
 const SECOND_AGENT = 'agent-bob@partner.example';
 

@@ -3,32 +3,10 @@ import { positionKey } from '@app/event-store';
 import { at, billingDetails, events, metadata, PARTNER, projected, TENANT } from '../testing/events';
 import { CustomerListItem, ProjectedEvent } from '../views';
 import { customerListProjection } from './customer-list.projection';
+import { ESTABLISHED_AT, LATER, projectionSpecification } from '../testing/projection-specification';
 
 const { evolve } = customerListProjection;
-
-/** Given a view, when an event arrives, then this view; and the same event again changes nothing. */
-function given(view: CustomerListItem | null) {
-  return {
-    when: (event: ProjectedEvent) => ({
-      then(expected: CustomerListItem | null): void {
-        const once = evolve(deepFreeze(view), deepFreeze(event));
-        expect(once).toStrictEqual(expected);
-        expect(evolve(once, event)).toStrictEqual(once);
-      },
-    }),
-  };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
-const ESTABLISHED_AT = '2025-03-01T09:30:00.000Z';
-const LATER = '2025-03-02T14:05:07.250Z';
+const given = projectionSpecification(customerListProjection);
 
 /** Contoso as the list shows it right after the relationship began (revision 0, position 10). */
 function contoso(overrides: Partial<CustomerListItem> = {}): CustomerListItem {
