@@ -8,6 +8,7 @@ import { billingProfile, newCustomer } from '../support/customers';
 import { CliResult, killAllCli, metadataFor, newEvent, runCli } from '../support/seed';
 import { productionStores, storeEnv } from '../support/stores';
 import { startTestApp, TestApp } from '../support/test-app';
+import { parseCsv } from '../support/csv';
 
 /**
  * `npm run cli -- export`: the audit records of one customer, or of all a partner's customers in a
@@ -41,44 +42,6 @@ function ndjson(text: string): unknown[] {
   if (text === '') return [];
   expect(text.endsWith('\n')).toBe(true);
   return text.slice(0, -1).split('\n').map((line) => JSON.parse(line));
-}
-
-/** A strict RFC 4180 reader: CRLF after every record, quotes only around whole cells, "" inside them. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let wasQuoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c !== '"') cell += c;
-      else if (text[i + 1] === '"') (cell += '"'), i++;
-      else quoted = false;
-    } else if (c === '"') {
-      if (cell !== '' || wasQuoted) throw new Error(`stray quote at ${i}`);
-      quoted = wasQuoted = true;
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-      wasQuoted = false;
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      wasQuoted = false;
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      throw new Error(`bare line break outside quotes at ${i}`);
-    } else {
-      if (wasQuoted) throw new Error(`text after a closing quote at ${i}`);
-      cell += c;
-    }
-  }
-  if (quoted || cell !== '' || row.length > 0) throw new Error('the last record does not end with CRLF');
-  return rows;
 }
 
 describe(`operator CLI: export (${STORES})`, () => {
