@@ -111,6 +111,36 @@ async function expectAllAcknowledged(service: ServiceProcess, auth: string, acks
   return histories;
 }
 
+/**
+ * Sends bursts of writes, doubling in size, until the service is still working through one when a
+ * request sent behind it has been answered: the server accepts connections in order, so by then
+ * every write sent has reached the service, and at least `minUnanswered` of them wait for an answer.
+ * How long a burst keeps the service busy depends on the machine (fsync cost, a busy CPU slowing
+ * this client down), hence the doubling instead of one fixed size.
+ */
+async function keepBusy(
+  service: ServiceProcess,
+  burstOf: (size: number) => Write[],
+  sendOne: (write: Write) => SentRequest,
+  minUnanswered: number,
+): Promise<{ writes: Write[]; sent: SentRequest[]; unanswered: number }> {
+  const writes: Write[] = [];
+  const sent: SentRequest[] = [];
+  let unanswered = 0;
+  for (let size = 300; unanswered < minUnanswered && size <= 2400; size *= 2) {
+    const burst = burstOf(size);
+    let answered = 0;
+    const burstSent = burst.map(sendOne);
+    for (const r of burstSent) void r.outcome.then(() => answered++);
+    writes.push(...burst);
+    sent.push(...burstSent);
+    await bounded(Promise.all(burstSent.map((r) => r.written)), 10_000, 'the burst was not written');
+    expect((await send(service, 'GET', '/health/live').outcome).status).toBe(200);
+    unanswered = burst.length - answered;
+  }
+  return { writes, sent, unanswered };
+}
+
 /** Read-your-writes after a restart: the views reach the highest acknowledged position and hold every acknowledged write. */
 async function expectViewsCaughtUp(service: ServiceProcess, auth: string, acks: readonly Ack[]): Promise<void> {
   const top = highest(acks.map((a) => a.position));
@@ -235,16 +265,10 @@ describe('crash recovery (real processes)', () => {
     // Warm the write path, so the burst below is not held up by a cold start.
     for (const [i, c] of customers.entries()) expect(isAck(await run(renameWrite(c.id, `Term ${i} Warm`)).outcome)).toBe(true);
 
-    // 300 renames of two customers in flight (each customer's run one at a time, one durable commit each, so they take a while)...
-    const before = customers.slice(0, 2).flatMap((c, i) => Array.from({ length: 150 }, (_, n) => renameWrite(c.id, `Term ${i} Rename ${n}`)));
-    const ackedBeforeBurst = acks.length;
-    const sent = before.map(run);
-    await bounded(Promise.all(sent.map((r) => r.written)), 10_000, 'the burst was not written');
-    // ...and received: the server accepts connections in order, so once a request made after the
-    // burst has been answered, every request of the burst has reached the service.
-    const sentinel = await send(first, 'GET', '/health/live').outcome;
-    expect(sentinel.status).toBe(200);
-    const unansweredAtSignal = before.length - (acks.length - ackedBeforeBurst);
+    // Renames of two customers in flight, each customer's one at a time with one durable commit each.
+    const twoCustomers = (size: number) =>
+      customers.slice(0, 2).flatMap((c, i) => Array.from({ length: size / 2 }, (_, n) => renameWrite(c.id, `Term ${i} Rename ${size}-${n}`)));
+    const { writes: before, sent, unanswered: unansweredAtSignal } = await keepBusy(first, twoCustomers, run, 1);
     const termAt = Date.now();
     const exitTime = first.exited.then((exit) => ({ exit, ms: Date.now() - termAt }));
     first.child.kill('SIGTERM');
@@ -284,15 +308,10 @@ describe('crash recovery (real processes)', () => {
     // Revision 1 from here on, so If-Match "0" is stale whatever runs first.
     expect((await sendWrite(first, auth, renameWrite(customer.id, 'Cut Off Warm')).outcome).status).toBe(200);
 
-    // Keyed conditional writes that can only fail (412), queued behind 200 durable renames of the same customer.
-    let blockersAnswered = 0;
-    const blockers = Array.from({ length: 200 }, (_, n) => sendWrite(first, auth, renameWrite(customer.id, `Cut Off Blocker ${n}`)));
-    for (const b of blockers) void b.outcome.then(() => blockersAnswered++);
-    await bounded(Promise.all(blockers.map((r) => r.written)), 10_000, 'the blockers were not written');
-    expect((await send(first, 'GET', '/health/live').outcome).status).toBe(200);
-    // The blockers are being worked through one by one, so what comes now waits behind the rest of them.
-    const deadline = Date.now() + 10_000;
-    while (blockersAnswered < 3 && Date.now() < deadline) await sleep(1);
+    // Keyed conditional writes that can only fail (412), queued behind durable renames of the same
+    // customer that are worked through one by one, so what comes now waits behind the rest of them.
+    const blockers = (size: number) => Array.from({ length: size }, (_, n) => renameWrite(customer.id, `Cut Off Blocker ${size}-${n}`));
+    await keepBusy(first, blockers, (w) => sendWrite(first, auth, w), 100);
     const keyed = Array.from({ length: 10 }, (_, i) => ({ key: `cut-off-${i}-${randomUUID()}`, body: { companyName: `Stale ${i}` } }));
     const conditional = (service: ServiceProcess, k: (typeof keyed)[number]) =>
       send(service, 'POST', `/v1/customers/${customer.id}/rename`, { headers: { Authorization: auth, 'Idempotency-Key': k.key, 'If-Match': '"0"' }, body: k.body });
