@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CustomerEventType, customerStream, SCHEMA_VERSIONS } from '@app/domain';
 import { EVENT_STORE, EventStore, ExpectedRevision, formatPosition } from '@app/event-store';
 import { billingProfile, newCustomer } from '../support/customers';
@@ -390,6 +391,14 @@ describe('audit export over HTTP', () => {
       expect(new Set(records.map((r) => r.position)).size).toBe(1000);
     };
 
+    // Keeping to the client's pace must not pile up listeners on the response, one per wait.
+    const server = t.app.getHttpServer() as Server;
+    const closeListeners: number[] = [];
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.startsWith('/v1/audit/export')) res.once('finish', () => closeListeners.push(res.listenerCount('close')));
+    };
+    server.on('request', onRequest);
+    expect((await exportOf(auditor, { from: '2030-01-01T00:00:00Z' }).expect(200)).body).toBe('');
     const byCustomer = await exportOf(auditor, { customer: big }).expect(200);
     expect(byCustomer.headers['content-length']).toBeUndefined();
     const customerRecords = ndjsonLines(byCustomer.body as string).map((l) => JSON.parse(l) as AuditRecord);
@@ -410,5 +419,9 @@ describe('audit export over HTTP', () => {
     const lookalikeAuditor = await bearer(lookalike, { roles: ['auditor'] });
     const noiseExport = await exportOf(lookalikeAuditor, { from: '2022-01-01T00:00:00Z', to: '2022-01-02T00:00:00Z' }).expect(200);
     expect(ndjsonLines(noiseExport.body as string)).toHaveLength(601);
+
+    server.off('request', onRequest);
+    // As many as an empty export's, however many times the big ones waited for the client.
+    expect(closeListeners).toEqual(Array(5).fill(closeListeners[0]));
   });
 });

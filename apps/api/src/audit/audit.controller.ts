@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor, CustomerNotFound, customerStream, ValidationError } from '@app/domain';
@@ -9,7 +9,8 @@ import { AsOfDto, AuditFeedDto, ExportDto, HistoryDto } from './audit.dto';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from './audit-records';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import type { Response } from 'express';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AuditFeedPage, GetAuditFeed } from './audit-feed.query';
 import { GetCustomerHistory } from './customer-history.query';
 import { HistoryItem } from './history-item';
@@ -19,6 +20,8 @@ import { HistoryItem } from './history-item';
 @ApiBearerAuth()
 @Controller('v1')
 export class AuditController {
+  private readonly logger = new Logger(AuditController.name);
+
   constructor(
     private readonly queries: QueryBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -62,18 +65,16 @@ export class AuditController {
     res.status(200);
     res.setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     res.setHeader('Content-Disposition', `attachment; filename="audit-export.${csv ? 'csv' : 'ndjson'}"`);
-    if (csv) res.write(csvHeader);
-    try {
-      for await (const record of records) {
-        if (res.destroyed) break;
-        // A client that goes away mid-export closes the response instead of draining it.
-        if (!res.write(csv ? csvLine(record) : ndjsonLine(record))) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      }
-      if (!res.destroyed) res.end();
-    } catch (error) {
-      // Headers are gone: cutting the connection is the only way left to say the export is incomplete.
-      res.destroy(error as Error);
+    async function* lines(): AsyncGenerator<string> {
+      if (csv) yield csvHeader;
+      for await (const record of records) yield csv ? csvLine(record) : ndjsonLine(record);
     }
+    // pipeline keeps to the client's pace, stops reading the log when the client goes away, and
+    // destroys the response on a store error: with the headers gone, cutting the connection is the
+    // only way left to say the export is incomplete.
+    await pipeline(Readable.from(lines()), res).catch((error: unknown) => {
+      if (!res.writableFinished) this.logger.warn(`audit export cut short: ${(error as Error).message}`);
+    });
   }
 
   /** Like the history: another partner's customer is answered exactly as a missing one. */
