@@ -1,30 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { billingProfile, newCustomer } from '../support/customers';
+import { billingProfile } from '../support/customers';
+import { HISTORY_ITEM_KEYS, HistoryItem, httpClient, Written } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const freshPartner = (label: string) => `a-${label}-${randomUUID().slice(0, 8)}`;
 
-const HISTORY_ITEM_KEYS = ['actor', 'commandId', 'correlationId', 'data', 'occurredAt', 'position', 'revision', 'type'];
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const POSITION = /^\d+-\d+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface Written {
-  readonly id: string;
-  readonly revision: number;
-  readonly position: string;
-}
-
-interface HistoryItem {
-  revision: number;
-  position: string;
-  type: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-  actor: { sub: string; partnerId: string; roles: string[] };
-  commandId: string;
-  correlationId: string;
-}
 
 type FeedItem = HistoryItem & { customerId: string };
 
@@ -40,36 +23,14 @@ async function nextMillisecond(after: string): Promise<void> {
   while (Date.now() <= Date.parse(after) + 1) await new Promise((r) => setTimeout(r, 2));
 }
 
-function client(t: TestApp) {
-  const bearer = async (partnerId: string, extra: { sub?: string; roles?: string[] } = {}) =>
-    `Bearer ${await t.token({ partnerId, sub: extra.sub ?? 'user-a', roles: extra.roles ?? ['admin-agent'] })}`;
-  const write = async (auth: string, method: 'post' | 'put', path: string, body: object, headers: Record<string, string> = {}, status = 200) => {
-    let req = t.http[method](path).set('Authorization', auth);
-    for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
-    return (await req.send(body).expect(status)).body as Written;
-  };
-  return {
-    bearer,
-    establish: (auth: string, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-      write(auth, 'post', '/v1/customers', newCustomer(overrides), headers, 201),
-    rename: (auth: string, id: string, companyName: string, headers: Record<string, string> = {}) =>
-      write(auth, 'post', `/v1/customers/${id}/rename`, { companyName }, headers),
-    post: (auth: string, id: string, path: string, body: object = {}, headers: Record<string, string> = {}) =>
-      write(auth, 'post', `/v1/customers/${id}/${path}`, body, headers),
-    putBilling: (auth: string, id: string, ifMatch: number, body: object) =>
-      write(auth, 'put', `/v1/customers/${id}/profiles/billing`, body, { 'If-Match': `"${ifMatch}"` }),
-    get: (auth: string, path: string, query: Record<string, string | number> = {}) => t.http.get(path).query(query).set('Authorization', auth),
-  };
-}
-
 describe('audit over HTTP (embedded)', () => {
   describe('customer history', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 
@@ -217,11 +178,11 @@ describe('audit over HTTP (embedded)', () => {
 
   describe('as-of', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 
@@ -306,11 +267,11 @@ describe('audit over HTTP (embedded)', () => {
 
   describe('audit feed', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 
@@ -438,11 +399,11 @@ describe('audit over HTTP (embedded)', () => {
 
   describe('operations', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 

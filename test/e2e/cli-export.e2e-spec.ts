@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { billingProfile, newCustomer } from '../support/customers';
+import type { HistoryItem } from '../support/http-client';
 import { CliResult, killAllCli, metadataFor, newEvent, runCli } from '../support/seed';
 import { productionStores, storeEnv } from '../support/stores';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -18,16 +19,6 @@ import { parseCsv } from '../support/csv';
 const STORES = productionStores ? 'production stores' : 'embedded';
 const CSV_HEADER = ['customerId', 'revision', 'position', 'type', 'occurredAt', 'actorSub', 'actorPartnerId', 'actorRoles', 'commandId', 'correlationId', 'data'];
 
-interface HistoryItem {
-  revision: number;
-  position: string;
-  type: string;
-  occurredAt: string;
-  data: unknown;
-  actor: { sub: string; partnerId: string; roles: string[] };
-  commandId: string;
-  correlationId: string;
-}
 type AuditRecord = HistoryItem & { customerId: string };
 
 /** What a CSV cell holds for a value a spreadsheet would run as a formula: the value behind a quote. */

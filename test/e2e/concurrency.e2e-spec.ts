@@ -1,12 +1,6 @@
 import { newCustomer } from '../support/customers';
+import type { HistoryItem } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-
-interface HistoryItem {
-  revision: number;
-  position: string;
-  type: string;
-  data: Record<string, unknown>;
-}
 
 describe('concurrent writes over HTTP (embedded)', () => {
   let t: TestApp;

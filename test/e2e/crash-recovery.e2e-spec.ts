@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newCustomer } from '../support/customers';
+import type { HistoryItem } from '../support/http-client';
 import {
   assertBuilt,
   bounded,
@@ -34,14 +35,6 @@ interface Write {
   readonly path: string;
   readonly body: object;
   readonly key?: string;
-}
-
-interface HistoryItem {
-  revision: number;
-  position: string;
-  type: string;
-  data: Record<string, unknown>;
-  commandId: string;
 }
 
 const EXPECTED_TYPE: Record<Ack['kind'], string> = { establish: 'CustomerRelationshipEstablished', rename: 'CustomerRenamed' };

