@@ -12,6 +12,7 @@ import {
   Subscription,
   WrongExpectedVersion,
 } from '@app/event-store';
+import { storePerTest } from './store-per-test';
 
 /**
  * The event-store port contract. Every adapter (embedded SQLite, EventStoreDB) runs this same
@@ -27,23 +28,8 @@ export function eventStoreContract(
   teardown: (store: EventStore) => Promise<void> = (store) => store.close(),
 ): void {
   describe(`EventStore contract: ${name}`, () => {
-    let store: EventStore | undefined;
-
-    beforeEach(async () => {
-      store = undefined;
-      store = await open();
-    });
-
-    afterEach(async () => {
-      if (store) await teardown(store);
-      store = undefined;
-    });
-
     /** The store of the running test. */
-    function es(): EventStore {
-      if (!store) throw new Error('The store was not opened.');
-      return store;
-    }
+    const es = storePerTest(open, teardown);
 
     describe('append and readStream', () => {
       it("appends one event to a new stream with 'no_stream' at revision 0", async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store';
+import { storePerTest } from './store-per-test';
 
 /**
  * The idempotency-store port contract, run against every adapter. It speaks only through the port,
@@ -11,22 +12,7 @@ export function idempotencyStoreContract(
   teardown: (store: IdempotencyStore) => Promise<void> = (store) => store.close(),
 ): void {
   describe(`IdempotencyStore contract: ${name}`, () => {
-    let store: IdempotencyStore | undefined;
-
-    beforeEach(async () => {
-      store = undefined;
-      store = await open();
-    });
-
-    afterEach(async () => {
-      if (store) await teardown(store);
-      store = undefined;
-    });
-
-    function ids(): IdempotencyStore {
-      if (!store) throw new Error('The store was not opened.');
-      return store;
-    }
+    const ids = storePerTest(open, teardown);
 
     it('finds nothing under an unknown key', async () => {
       expect(await ids().find(partner(), randomUUID())).toBeNull();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Position, positionKey } from '@app/event-store';
 import { AccountDetail, CustomerListItem, DocumentKey, ListCursor, searchKey, StaleGeneration, ViewStore } from '@app/read-side';
+import { storePerTest } from './store-per-test';
 
 /**
  * The view-store port contract. Every adapter (embedded SQLite, MongoDB) runs this same suite, so
@@ -15,22 +16,7 @@ export function viewStoreContract(
   teardown: (store: ViewStore) => Promise<void> = (store) => store.close(),
 ): void {
   describe(`ViewStore contract: ${name}`, () => {
-    let store: ViewStore | undefined;
-
-    beforeEach(async () => {
-      store = undefined;
-      store = await open();
-    });
-
-    afterEach(async () => {
-      if (store) await teardown(store);
-      store = undefined;
-    });
-
-    function vs(): ViewStore {
-      if (!store) throw new Error('The store was not opened.');
-      return store;
-    }
+    const vs = storePerTest(open, teardown);
 
     describe('commit, load and checkpoint', () => {
       it('has no checkpoint before the first commit', async () => {
