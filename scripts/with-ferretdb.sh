@@ -4,21 +4,12 @@
 # FerretDB is built from the Go module proxy once and cached by the hash of its pinned sources.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-src="$root/test/support/ferretdb"
 
 if ! command -v go >/dev/null 2>&1; then
   echo "with-ferretdb: no Go toolchain, so no FerretDB; install Go or set MONGODB_URI to a MongoDB" >&2
   exit 1
 fi
-
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/customer-accounts"
-key=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-16)
-bin="$cache/ferretdb-for-tests-$key"
-if [ ! -x "$bin" ]; then
-  echo "with-ferretdb: building FerretDB (first time only)..." >&2
-  mkdir -p "$cache"
-  (cd "$src" && go build -o "$bin.partial" . && mv "$bin.partial" "$bin")
-fi
+bin=$("$root/scripts/go-tool.sh" test/support/ferretdb)
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 data=$(mktemp -d)

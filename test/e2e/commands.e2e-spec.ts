@@ -71,4 +71,21 @@ describe('commands over HTTP (embedded)', () => {
       { field: 'y', message: expect.any(String) },
     ]);
   });
+
+  it('stamps commands with the injected clock and ids, so time and ids can be pinned', async () => {
+    const pinned = await startTestApp({
+      pin: { clock: { now: () => new Date('2030-01-02T03:04:05.678Z') }, ids: { next: () => '00000000-0000-4000-8000-00000000c0de' } },
+    });
+    try {
+      const admin = `Bearer ${await pinned.token({ roles: ['admin-agent'] })}`;
+      const body = newCustomer();
+      await pinned.http.post('/v1/customers').set('Authorization', admin).send(body).expect(201);
+      const history = await pinned.http.get(`/v1/customers/${body.tenantId}/history`).set('Authorization', admin).expect(200);
+      expect(history.body.items).toEqual([
+        expect.objectContaining({ occurredAt: '2030-01-02T03:04:05.678Z', commandId: '00000000-0000-4000-8000-00000000c0de' }),
+      ]);
+    } finally {
+      await pinned.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import { createApp } from '../../apps/api/src/bootstrap';
+import { AppOptions, createApp } from '../../apps/api/src/bootstrap';
 import { storeEnv } from './stores';
 import { mintToken, TEST_AUDIENCE, TEST_ISSUER, testSecret, TokenClaims } from './tokens';
 
@@ -22,7 +22,9 @@ export interface TestApp {
  * The whole service on the embedded stores in a temporary DATA_DIR, with real JWT checking.
  * Pass `dataDir` and `secret` to reopen the same data, as after a restart.
  */
-export async function startTestApp(options: { dataDir?: string; secret?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { dataDir?: string; secret?: string; env?: Record<string, string>; pin?: Pick<AppOptions, 'clock' | 'ids'> } = {},
+): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'customer-accounts-'));
   const secret = options.secret ?? testSecret();
   const config = loadConfig({
@@ -33,7 +35,7 @@ export async function startTestApp(options: { dataDir?: string; secret?: string;
     AUTH_AUDIENCE: TEST_AUDIENCE,
     ...options.env,
   });
-  const app = await createApp(config, false);
+  const app = await createApp(config, { logger: false, ...options.pin });
   await app.init();
   return {
     app,

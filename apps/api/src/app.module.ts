@@ -2,17 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@app/event-store';
-import { AppConfig, AuthGuard, PlatformModule, ProblemFilter } from '@app/platform';
+import { AppConfig, AuthGuard, PlatformModule, PlatformOptions, ProblemFilter } from '@app/platform';
 import { ReadSideModule } from '@app/read-side';
 import { ProjectorModule } from '../../projector/src/projector.module';
 import { AuditController } from './audit/audit.controller';
 import { GetAccountAsOfHandler } from './audit/account-as-of.query';
 import { GetAuditFeedHandler } from './audit/audit-feed.query';
 import { GetCustomerHistoryHandler } from './audit/customer-history.query';
-import { CommandSender } from './customers/commands/command-sender';
-import { CustomerCommandExecutor } from './customers/commands/customer-command.executor';
+import { CommandDispatcher } from './customers/commands/command-dispatcher';
+import { CustomerCommandHandler } from './customers/commands/customer-command.handler';
 import { CustomerCommandsController } from './customers/commands/customer-commands.controller';
-import { ExecuteCustomerCommandHandler } from './customers/commands/execute-customer-command';
 import { GetAccountDetailHandler } from './customers/queries/account-detail.query';
 import { CustomerQueriesController } from './customers/queries/customer-queries.controller';
 import { ListCustomersHandler } from './customers/queries/list-customers.query';
@@ -25,11 +24,11 @@ import { validationPipe } from './validation';
 /** The API; on the embedded default it also runs the projector in the same process. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, platform: PlatformOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot(config),
+        PlatformModule.forRoot(config, platform),
         CqrsModule.forRoot(),
         EventStoreModule,
         ReadSideModule,
@@ -41,9 +40,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
-        CommandSender,
-        CustomerCommandExecutor,
-        ExecuteCustomerCommandHandler,
+        CommandDispatcher,
+        CustomerCommandHandler,
         ListCustomersHandler,
         GetAccountDetailHandler,
         GetCustomerHistoryHandler,

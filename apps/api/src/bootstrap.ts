@@ -2,12 +2,17 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, httpMetrics, Metrics } from '@app/platform';
+import { AppConfig, httpMetrics, Metrics, PlatformOptions } from '@app/platform';
 import { AppModule } from './app.module';
 
+export interface AppOptions extends PlatformOptions {
+  readonly logger?: LogLevel[] | false;
+}
+
 /** Builds the whole API (and, on the embedded default, the projector) without listening yet. */
-export async function createApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
+  const { logger = ['log', 'warn', 'error'], ...platform } = options;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, platform), { logger, bodyParser: false });
   app.use(httpMetrics(app.get(Metrics)));
   app.useBodyParser('json', { limit: '64kb', type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');

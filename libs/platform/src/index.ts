@@ -1,5 +1,7 @@
 export * from './config/config';
 export * from './errors/problem';
+export * from './errors/application-errors';
+export * from './time/clock';
 export { ProblemFilter } from './errors/problem.filter';
 export { TokenVerifier } from './auth/token-verifier';
 export { AuthGuard, Requires } from './auth/auth.guard';
@@ -8,6 +10,7 @@ export { CurrentActor } from './auth/current-actor.decorator';
 export { Metrics } from './metrics/metrics';
 export { httpMetrics } from './metrics/http-metrics.middleware';
 export { APP_CONFIG, PlatformModule } from './platform.module';
+export type { PlatformOptions } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
 export { openSqlite } from './sqlite';
 export { canonicalJson } from './canonical-json';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { problems } from '@app/platform';
+import { IdempotencyKeyReused } from '@app/platform';
 import { IDEMPOTENCY_STORE, IdempotencyStore } from './idempotency-store';
 
 export interface IdempotentRequest {
@@ -22,7 +22,7 @@ export class IdempotencyService {
     const { partnerId, key, requestHash } = request;
     if (!(await this.store.reserve(partnerId, key, requestHash))) {
       const found = await this.store.find(partnerId, key);
-      if (found && found.requestHash !== requestHash) throw problems.idempotencyKeyReused();
+      if (found && found.requestHash !== requestHash) throw new IdempotencyKeyReused();
       if (found?.response !== undefined) return found.response as R;
       // The same request is in flight elsewhere or was cut off by a crash: running it again is
       // safe, because its deterministic command id makes the store recognise the first run.

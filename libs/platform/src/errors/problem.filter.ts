@@ -1,13 +1,33 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { CustomerAlreadyExists, CustomerNotFound, DomainError, Forbidden, ValidationError } from '@app/domain';
 import type { Request, Response } from 'express';
-import { Problem, problems } from './problem';
+import {
+  ApplicationError,
+  IdempotencyKeyReused,
+  PreconditionRequired,
+  RevisionConflict,
+  TooMuchContention,
+  ViewNotCaughtUp,
+} from './application-errors';
+import { Problem } from './problem';
 
 const DOMAIN_STATUS = new Map<Function, [number, string]>([
   [CustomerNotFound, [404, 'Customer not found']],
   [CustomerAlreadyExists, [409, 'Customer already exists']],
   [Forbidden, [403, 'Forbidden']],
 ]);
+
+const APPLICATION_PROBLEMS = new Map<Function, (error: ApplicationError) => Problem>([
+  [RevisionConflict, (e) => new Problem(412, 'REVISION_CONFLICT', 'Revision conflict', e.message)],
+  [PreconditionRequired, (e) => new Problem(428, 'PRECONDITION_REQUIRED', 'Precondition required', e.message)],
+  [IdempotencyKeyReused, (e) => new Problem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', e.message)],
+  [TooMuchContention, (e) => retryLater(e as TooMuchContention, 'CONTENDED', 'Too much contention')],
+  [ViewNotCaughtUp, (e) => retryLater(e as ViewNotCaughtUp, 'VIEW_NOT_CAUGHT_UP', 'View not caught up')],
+]);
+
+function retryLater(error: TooMuchContention | ViewNotCaughtUp, code: string, title: string): Problem {
+  return new Problem(503, code, title, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+}
 
 // Statuses Nest or Express raise themselves, each with our stable code.
 const HTTP_CODES: Record<number, [string, string]> = {
@@ -49,7 +69,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(error: unknown, request: Request): Problem {
     if (error instanceof Problem) return error;
-    if (error instanceof ValidationError) return problems.validation(error.errors);
+    if (error instanceof ApplicationError) return APPLICATION_PROBLEMS.get(error.constructor)!(error);
+    if (error instanceof ValidationError) return new Problem(400, error.code, 'Validation failed', error.message, {}, error.errors);
     if (error instanceof DomainError) {
       const [status, title] = DOMAIN_STATUS.get(error.constructor) ?? [400, 'Bad request'];
       return new Problem(status, error.code, title, error.message);

@@ -4,55 +4,55 @@ import { commands } from '@app/domain';
 import { AuthenticatedRequest, Requires } from '@app/platform';
 import type { Response } from 'express';
 import { BillingProfileDto, EmptyDto, EstablishCustomerDto, RenameCustomerDto, SelfPurchaseDto } from './command.dto';
-import { CommandSender } from './command-sender';
-import { WriteResponse } from './execute-customer-command';
+import { CommandDispatcher } from './command-dispatcher';
+import { WriteResponse } from './customer-command.handler';
 
 /** The seven commands: each route only translates HTTP into a domain command. */
 @ApiTags('commands')
 @ApiBearerAuth()
 @Controller('v1/customers')
 export class CustomerCommandsController {
-  constructor(private readonly sender: CommandSender) {}
+  constructor(private readonly commands: CommandDispatcher) {}
 
   @Post()
   @Requires('write')
   establish(@Body() body: EstablishCustomerDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.sender.send(req, res, (m) => commands.establishCustomerRelationship(body, m), { created: true });
+    return this.commands.dispatch(req, res, (m) => commands.establishCustomerRelationship(body, m), { created: true });
   }
 
   @Post(':id/rename')
   @Requires('write')
   rename(@Param('id') id: string, @Body() body: RenameCustomerDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.sender.send(req, res, (m) => commands.renameCustomer(id, body, m));
+    return this.commands.dispatch(req, res, (m) => commands.renameCustomer(id, body, m));
   }
 
   @Put(':id/profiles/billing')
   @Requires('write')
   updateBillingProfile(@Param('id') id: string, @Body() body: BillingProfileDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.sender.send(req, res, (m) => commands.updateBillingProfile(id, body, m), { ifMatchRequired: true });
+    return this.commands.dispatch(req, res, (m) => commands.updateBillingProfile(id, body, m), { ifMatchRequired: true });
   }
 
   @Post(':id/self-purchase/grant')
   @Requires('write')
   grantSelfPurchase(@Param('id') id: string, @Body() body: SelfPurchaseDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.sender.send(req, res, (m) => commands.grantSelfPurchase(id, body, m));
+    return this.commands.dispatch(req, res, (m) => commands.grantSelfPurchase(id, body, m));
   }
 
   @Post(':id/self-purchase/revoke')
   @Requires('write')
   revokeSelfPurchase(@Param('id') id: string, @Body() body: SelfPurchaseDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.sender.send(req, res, (m) => commands.revokeSelfPurchase(id, body, m));
+    return this.commands.dispatch(req, res, (m) => commands.revokeSelfPurchase(id, body, m));
   }
 
   @Post(':id/cost-management/enable')
   @Requires('write')
   enableCostManagement(@Param('id') id: string, @Body() body: EmptyDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.sender.send(req, res, (m) => commands.enableCostManagement(id, body, m));
+    return this.commands.dispatch(req, res, (m) => commands.enableCostManagement(id, body, m));
   }
 
   @Post(':id/cost-management/disable')
   @Requires('write')
   disableCostManagement(@Param('id') id: string, @Body() body: EmptyDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.sender.send(req, res, (m) => commands.disableCostManagement(id, body, m));
+    return this.commands.dispatch(req, res, (m) => commands.disableCostManagement(id, body, m));
   }
 }

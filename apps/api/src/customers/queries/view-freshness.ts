@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { comparePositions, parsePosition } from '@app/event-store';
-import { APP_CONFIG, AppConfig, problems } from '@app/platform';
+import { APP_CONFIG, AppConfig, ViewNotCaughtUp } from '@app/platform';
 import { VIEW_STORE, ViewName, ViewStore } from '@app/read-side';
 import { ValidationError } from '@app/domain';
 
@@ -22,7 +22,7 @@ export class ViewFreshness {
     for (;;) {
       const reached = await this.views.checkpoint(view);
       if (reached && comparePositions(reached, wanted) >= 0) return;
-      if (Date.now() >= deadline) throw problems.viewNotCaughtUp(1);
+      if (Date.now() >= deadline) throw new ViewNotCaughtUp(1);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
