@@ -19,6 +19,7 @@ const base = {
   ],
   moduleNameMapper: {
     '^@app/(domain|event-store|read-side|platform)$': '<rootDir>/libs/$1/src',
+    '^@app/(domain)/testing$': '<rootDir>/libs/$1/src/testing',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -19,6 +19,10 @@ function imports(file: string): string[] {
   );
 }
 
+/** A lib may open a second door for tests only: `@app/<lib>/testing`. */
+const isTestDoor = (spec: string) => /^@app\/[^/]+\/testing$/.test(spec);
+const isTestCode = (file: string) => /^test\/|\/testing\//.test(relative(ROOT, file));
+
 describe('architecture', () => {
   const domainFiles = sourceFiles(join(ROOT, 'libs/domain/src')).filter((f) => !f.includes('/testing/'));
 
@@ -46,11 +50,32 @@ describe('architecture', () => {
     const offending = files.flatMap((file) =>
       imports(file)
         .filter((spec) => {
-          if (/^@app\/[^/]+\/./.test(spec)) return true;
+          if (/^@app\/[^/]+\/./.test(spec)) return !isTestDoor(spec) || !isTestCode(file);
           if (!spec.startsWith('.')) return false;
           const target = libOf(join(file, '..', spec));
           return target !== undefined && target !== libOf(file);
         })
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps production code away from test doors and test support', () => {
+    const files = ['apps', 'libs'].flatMap((dir) => sourceFiles(join(ROOT, dir))).filter((f) => !isTestCode(f));
+    const offending = files.flatMap((file) =>
+      imports(file)
+        .filter((spec) => isTestDoor(spec) || /\/testing(\/|$)/.test(spec) || /(^|\/)test\//.test(spec))
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps each app to itself: what two apps share lives in a lib', () => {
+    const appOf = (path: string) => /^apps\/([^/]+)\//.exec(relative(ROOT, path))?.[1];
+    const files = sourceFiles(join(ROOT, 'apps'));
+    const offending = files.flatMap((file) =>
+      imports(file)
+        .filter((spec) => spec.startsWith('.') && appOf(join(file, '..', spec)) !== appOf(file))
         .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
     );
     expect(offending).toEqual([]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { newCustomer } from '../support/customers';
+import { billingProfile, newCustomer } from '../support/customers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { testSecret } from '../support/tokens';
 
@@ -241,15 +241,7 @@ describe('idempotency keys over HTTP (embedded)', () => {
 
     // A command of several events (billing profile with a new company name) is written once too.
     const billingKey = newKey();
-    const profile = {
-      companyName: 'Concurrent Billing',
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      email: 'ada@contoso.com',
-      culture: 'en-US',
-      language: 'en',
-      defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', postalCode: '98052', country: 'US' },
-    };
+    const profile = billingProfile({ companyName: 'Concurrent Billing' });
     const billed = await Promise.all(
       Array.from({ length: 10 }, () =>
         t.http.put(`/v1/customers/${id}/profiles/billing`).set('Authorization', auth).set({ 'Idempotency-Key': billingKey, 'If-Match': '"1"' }).send(profile),

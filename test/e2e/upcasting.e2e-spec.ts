@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerStream } from '@app/domain';
+import { ADDRESS as BASE_ADDRESS, billingDetails, billingInput } from '@app/domain/testing';
 import { EVENT_STORE, EventStore, formatPosition } from '@app/event-store';
 import { billingProfile, newCustomer } from '../support/customers';
 import { HISTORY_ITEM_KEYS, HistoryItem, httpClient, Written } from '../support/http-client';
@@ -13,25 +14,13 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const freshPartner = (label: string) => `u-${label}-${randomUUID().slice(0, 8)}`;
 
-const ADDRESS = { addressLine1: '1 Microsoft Way', addressLine2: 'Building 92', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' };
+const ADDRESS = { ...BASE_ADDRESS, addressLine2: 'Building 92' };
 
 /** Billing details as schema version 1 stored them: flat, as the HTTP body is (no company name). */
-const V1_DETAILS = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  email: 'ada@contoso.com',
-  phoneNumber: '+1 425 555 0100',
-  culture: 'en-US',
-  language: 'en',
-  defaultAddress: ADDRESS,
-};
+const V1_DETAILS = billingInput({ defaultAddress: ADDRESS });
 
 /** The same details in today's (v2) event shape. */
-const V2_DETAILS = {
-  culture: 'en-US',
-  language: 'en',
-  contact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.com', phoneNumber: '+1 425 555 0100', defaultAddress: ADDRESS },
-};
+const V2_DETAILS = billingDetails({ defaultAddress: ADDRESS });
 
 /** What the views show for them, under a company name. */
 const billingView = (companyName: string) => ({ companyName, ...V1_DETAILS });

@@ -1,5 +1,6 @@
 import { CommandMetadata, commands } from './commands';
 import { FieldError, ValidationError } from './errors';
+import { ADDRESS, billingDetails, billingInput } from './testing';
 
 const TENANT = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
@@ -11,16 +12,7 @@ const META: CommandMetadata = {
   actor: { sub: 'user-1', partnerId: 'partner-1', partnerType: 'direct-csp', roles: ['admin-agent'] },
 };
 
-const ADDRESS = { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' };
-const PROFILE = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  email: 'ada@contoso.com',
-  phoneNumber: '+1 425 555 0100',
-  culture: 'en-US',
-  language: 'en',
-  defaultAddress: ADDRESS,
-};
+const PROFILE = billingInput();
 const ESTABLISH = { tenantId: TENANT, companyName: 'Contoso', domain: 'contoso.onmicrosoft.com' };
 
 /** The field errors a constructor call throws; fails the test if it throws anything else or nothing. */
@@ -50,17 +42,7 @@ describe('accepted commands', () => {
     expect(update({}).data).toStrictEqual({
       tenantId: TENANT,
       companyName: 'Contoso',
-      billingProfile: {
-        culture: 'en-US',
-        language: 'en',
-        contact: {
-          firstName: 'Ada',
-          lastName: 'Lovelace',
-          email: 'ada@contoso.com',
-          phoneNumber: '+1 425 555 0100',
-          defaultAddress: ADDRESS,
-        },
-      },
+      billingProfile: billingDetails(),
     });
   });
 

@@ -5,7 +5,7 @@ import { EstablishedAccount } from './customer-account';
 import { decide } from './decide';
 import { CustomerAlreadyExists, CustomerNotFound, Forbidden } from './errors';
 import { CustomerEvent, CustomerRelationshipEstablished } from './events';
-import { fold, spec } from './testing/decider-specification';
+import { billingDetails, billingInput, fold, spec } from './testing';
 
 const TENANT = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const PARTNER = 'partner-1';
@@ -27,27 +27,8 @@ const meta = (who: Actor = actor()): CommandMetadata => ({
   actor: who,
 });
 
-const PROFILE_INPUT = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  email: 'ada@contoso.com',
-  phoneNumber: '+1 425 555 0100',
-  culture: 'en-US',
-  language: 'en',
-  defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-};
-
-const PROFILE: BillingDetails = {
-  culture: 'en-US',
-  language: 'en',
-  contact: {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@contoso.com',
-    phoneNumber: '+1 425 555 0100',
-    defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-  },
-};
+const PROFILE_INPUT = billingInput();
+const PROFILE: BillingDetails = billingDetails();
 
 // Commands go through the constructors, as they do in the application.
 const establish = (body: Record<string, unknown> = {}, who?: Actor) =>
