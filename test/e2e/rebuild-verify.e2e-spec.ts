@@ -1,5 +1,5 @@
 import { EVENT_STORE, EventStore, formatPosition } from '@app/event-store';
-import { canonicalJson } from '@app/platform';
+import { canonicalJson } from '@app/domain';
 import { accountDetailProjection, Generations, Projection, rebuildView, searchKey, VIEW_STORE, ViewDocument, ViewName, ViewStore } from '@app/read-side';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';

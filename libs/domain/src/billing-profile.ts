@@ -1,5 +1,6 @@
 import { COUNTRY_CODES } from './countries';
 import { FieldReader } from './fields';
+import { canonicalJson } from './canonical-json';
 
 export interface PostalAddress {
   readonly addressLine1: string;
@@ -93,13 +94,5 @@ function withoutAbsent<T extends object>(value: T): T {
 }
 
 export function sameBillingDetails(a: BillingDetails | null, b: BillingDetails | null): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)))
-      : v,
-  );
+  return canonicalJson(a) === canonicalJson(b);
 }

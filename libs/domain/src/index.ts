@@ -1,5 +1,6 @@
 export * from './actor';
 export * from './billing-profile';
+export * from './canonical-json';
 export * from './commands';
 export * from './customer-account';
 export * from './customer-stream';

@@ -13,4 +13,3 @@ export { APP_CONFIG, PlatformModule } from './platform.module';
 export type { PlatformOptions } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
 export { openSqlite } from './sqlite';
-export { canonicalJson } from './canonical-json';

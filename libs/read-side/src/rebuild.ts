@@ -1,6 +1,5 @@
-import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EventStore, Position, positionKey } from '@app/event-store';
-import { canonicalJson } from '@app/platform';
 import { createHash } from 'node:crypto';
 import { ProjectionRunner } from './projection-runner';
 import { ViewStore } from './view-store';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandMetadata, CustomerCommand } from '@app/domain';
+import { canonicalJson, CommandMetadata, CustomerCommand } from '@app/domain';
 import { nameBasedUuid } from '@app/event-store';
-import { AuthenticatedRequest, canonicalJson, CLOCK, Clock, ID_SOURCE, IdSource, PreconditionRequired } from '@app/platform';
+import { AuthenticatedRequest, CLOCK, Clock, ID_SOURCE, IdSource, PreconditionRequired } from '@app/platform';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { HandleCustomerCommand, WriteResponse } from './customer-command.handler';
