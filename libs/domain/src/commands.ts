@@ -3,6 +3,7 @@ import { BillingDetails, COMPANY_NAME, readBillingDetails } from './billing-prof
 import { ValidationError } from './errors';
 import { FieldReader } from './fields';
 import { SELF_PURCHASE_RESOURCES, SelfPurchaseResource, orderedResources } from './self-purchase';
+import { customerIdOf, TENANT_ID } from './customer-stream';
 
 /** Ids and time arrive with the command, so the domain never makes ids or reads a clock. */
 export interface CommandMetadata {
@@ -39,7 +40,6 @@ export type CustomerCommand =
   | EnableCostManagement
   | DisableCostManagement;
 
-export const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A DNS name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters.
 const DOMAIN = {
   min: 3,
@@ -67,7 +67,7 @@ export const commands = {
         billingProfile = readBillingDetails(rawProfile, profileFields);
         fields.absorb(profileFields);
       }
-      const data = { tenantId: tenantId.toLowerCase(), companyName, domain };
+      const data = { tenantId: customerIdOf(tenantId) ?? tenantId, companyName, domain };
       return { type: 'EstablishCustomerRelationship', data: billingProfile ? { ...data, billingProfile } : data, metadata };
     });
   },
@@ -128,8 +128,9 @@ function read<C>(input: unknown, build: (body: Record<string, unknown>, fields: 
 
 /** The customer id in a path is the tenant id; ids differing only in case name the same tenant. */
 function target(tenantId: string, fields: FieldReader): string {
-  if (!TENANT_ID.test(tenantId)) fields.fail('id', 'must be a customer tenant id (UUID)');
-  return tenantId.toLowerCase();
+  const id = customerIdOf(tenantId);
+  if (id === null) fields.fail('id', 'must be a customer tenant id (UUID)');
+  return id ?? tenantId;
 }
 
 // Absent means every resource, so "grant" and "revoke" with no body act on the whole catalogue.

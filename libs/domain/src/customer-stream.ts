@@ -1,7 +1,16 @@
-import { TENANT_ID } from './commands';
+/** A Microsoft Entra tenant id: a UUID, in any case. */
+export const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Streams of this category hold customer relationships; the read side subscribes by this prefix. */
 export const CUSTOMER_STREAM_PREFIX = 'customer-';
+
+/**
+ * A customer id as a URL or a query names it (the tenant id, in any case) in the one form streams
+ * and views store, or null when it cannot name a customer.
+ */
+export function customerIdOf(id: string): string | null {
+  return TENANT_ID.test(id) ? id.toLowerCase() : null;
+}
 
 /** One stream per relationship: a tenant may be the customer of several partners. */
 export function customerStream(partnerId: string, tenantId: string): string {
