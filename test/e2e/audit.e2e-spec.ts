@@ -1,3 +1,5 @@
+import { TENANT_ID as UUID_PATTERN } from '@app/domain';
+import { POSITION_PATTERN } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 import { ADDRESS, billingDetails } from '@app/domain/testing';
 import { billingProfile } from '../support/customers';
@@ -7,8 +9,6 @@ import { startTestApp, TestApp } from '../support/test-app';
 const freshPartner = (label: string) => `a-${label}-${randomUUID().slice(0, 8)}`;
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const POSITION = /^\d+-\d+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type FeedItem = HistoryItem & { customerId: string };
 
@@ -52,8 +52,8 @@ describe('audit over HTTP (embedded)', () => {
       for (const item of items) {
         expect(Object.keys(item).sort()).toEqual(HISTORY_ITEM_KEYS);
         expect(item.occurredAt).toMatch(ISO_INSTANT);
-        expect(item.position).toMatch(POSITION);
-        expect(item.commandId).toMatch(UUID);
+        expect(item.position).toMatch(POSITION_PATTERN);
+        expect(item.commandId).toMatch(UUID_PATTERN);
       }
       expect(items.map((i) => i.revision)).toEqual([0, 1, 2]);
       expect(items.map((i) => i.position)).toEqual([created.position, renamed.position, granted.position]);
@@ -268,7 +268,7 @@ describe('audit over HTTP (embedded)', () => {
       const expected: { customerId: string; position: string; type: string }[] = [];
       const record = (customerId: string, type: string) => (w: Written) => {
         expect(w.id).toBe(customerId);
-        expect(w.position).toMatch(POSITION);
+        expect(w.position).toMatch(POSITION_PATTERN);
         expect(w.revision).toBeGreaterThanOrEqual(0);
         expected.push({ customerId, position: w.position, type });
       };

@@ -1,3 +1,4 @@
+import { POSITION_PATTERN } from '@app/event-store';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
@@ -172,7 +173,7 @@ describe('authorization: who may do what', () => {
     const body = newCustomer();
     const id = body.tenantId;
     const created = await t.http.post('/v1/customers').set('Authorization', auth).send(body).expect(201);
-    expect(created.body).toEqual({ id, revision: 0, position: expect.stringMatching(/^\d+-\d+$/) });
+    expect(created.body).toEqual({ id, revision: 0, position: expect.stringMatching(POSITION_PATTERN) });
     const post = (path: string, payload: object = {}) => t.http.post(`/v1/customers/${id}/${path}`).set('Authorization', auth).send(payload);
     expect((await post('rename', { companyName: 'Renamed' }).expect(200)).body.revision).toBe(1);
     const put = await t.http.put(`/v1/customers/${id}/profiles/billing`).set('Authorization', auth).set('If-Match', '"1"').send(billingProfile()).expect(200);

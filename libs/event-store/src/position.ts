@@ -21,9 +21,12 @@ export function formatPosition(p: Position): string {
   return `${p.commit}-${p.prepare}`;
 }
 
+/** The text form of a position (`formatPosition`), for checking input at the edge. */
+export const POSITION_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
+
 /** Parses `formatPosition` output; null for anything else. */
 export function parsePosition(text: string): Position | null {
-  const match = /^(\d{1,20})-(\d{1,20})$/.exec(text);
+  const match = POSITION_PATTERN.exec(text);
   return match ? { commit: BigInt(match[1]), prepare: BigInt(match[2]) } : null;
 }
 

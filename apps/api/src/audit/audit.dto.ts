@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-import { EVENT_TYPES } from '@app/domain';
+import { EVENT_TYPES, TENANT_ID } from '@app/domain';
+import { POSITION_PATTERN } from '@app/event-store';
 
 export class HistoryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) fromRevision?: number;
@@ -16,14 +17,14 @@ export class AsOfDto {
 
 export class AuditFeedDto {
   /** A position from a previous page's `nextAfter` (exclusive). */
-  @IsOptional() @Matches(/^\d{1,20}-\d{1,20}$/, { message: 'after must be a position' }) after?: string;
+  @IsOptional() @Matches(POSITION_PATTERN, { message: 'after must be a position' }) after?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @IsOptional() @IsIn(EVENT_TYPES) type?: string;
 }
 
 export class ExportDto {
   /** One customer's history; otherwise all the caller's customers (then give from and/or to). */
-  @IsOptional() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'customer must be a customer tenant id (UUID)' })
+  @IsOptional() @Matches(TENANT_ID, { message: 'customer must be a customer tenant id (UUID)' })
   customer?: string;
   /** Inclusive ISO-8601 lower bound on occurredAt. */
   @IsOptional() @IsISO8601({ strict: true }) from?: string;

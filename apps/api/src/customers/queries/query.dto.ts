@@ -1,11 +1,10 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-
-const POSITION = /^\d{1,20}-\d{1,20}$/;
+import { POSITION_PATTERN } from '@app/event-store';
 
 export class FreshnessDto {
   /** A `position` from a write: the read waits until the view has it. */
-  @IsOptional() @Matches(POSITION, { message: 'minPosition must be a position returned by a write' }) minPosition?: string;
+  @IsOptional() @Matches(POSITION_PATTERN, { message: 'minPosition must be a position returned by a write' }) minPosition?: string;
 }
 
 export class ListCustomersDto extends FreshnessDto {
