@@ -115,6 +115,47 @@ describe('trimming and control characters', () => {
   test('accepts non-ASCII letters', () => {
     expect(commands.renameCustomer(TENANT, { companyName: 'Müller & Søn, 株式会社' }, META).data.companyName).toBe('Müller & Søn, 株式会社');
   });
+
+  test('accepts characters outside the BMP (a well-formed surrogate pair)', () => {
+    expect(commands.renameCustomer(TENANT, { companyName: 'Contoso 𝔸' }, META).data.companyName).toBe('Contoso 𝔸');
+  });
+
+  test('normalizes to NFC, so a decomposed and a composed name are the same name', () => {
+    const decomposed = 'Cafe\u0301 Ltd';
+    expect(commands.renameCustomer(TENANT, { companyName: decomposed }, META).data.companyName).toBe('Caf\u00e9 Ltd');
+    expect(update({ firstName: 'Ame\u0301lie' }).data.billingProfile.contact.firstName).toBe('Am\u00e9lie');
+  });
+
+  test.each([
+    ['a lone high surrogate', 'Contoso \ud835'],
+    ['a lone low surrogate', 'Contoso \udd38'],
+  ])('refuses %s', (_name, companyName) => {
+    expect(fieldErrors(() => commands.renameCustomer(TENANT, { companyName }, META))).toEqual([
+      { field: 'companyName', message: 'must be well-formed Unicode (no lone surrogates)' },
+    ]);
+  });
+
+  test.each([
+    ['right-to-left override', 'Contoso\u202eLtd'],
+    ['left-to-right mark', 'Contoso\u200e'],
+    ['first strong isolate', '\u2068Contoso'],
+    ['Arabic letter mark', 'Contoso\u061c'],
+    ['zero-width space', 'Con\u200btoso'],
+    ['zero-width joiner', 'Con\u200dtoso'],
+    ['word joiner', 'Con\u2060toso'],
+    ['byte-order mark', 'Contoso\ufeff Ltd'],
+  ])('refuses an invisible %s, which would make a lookalike name', (_name, companyName) => {
+    expect(fieldErrors(() => commands.renameCustomer(TENANT, { companyName }, META))).toEqual([
+      { field: 'companyName', message: 'must not contain invisible formatting characters (bidirectional or zero-width)' },
+    ]);
+  });
+
+  test('refuses invisible characters in billing fields too', () => {
+    expect(fieldNames(() => update({ lastName: 'Love\u200blace', defaultAddress: { ...ADDRESS, city: 'Red\u202emond' } }))).toEqual([
+      'lastName',
+      'defaultAddress.city',
+    ]);
+  });
 });
 
 describe('length bounds', () => {

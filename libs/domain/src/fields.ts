@@ -2,6 +2,11 @@ import { FieldError } from './errors';
 
 // C0 and C1 control characters: never valid in a name, address or identifier.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Half of a UTF-16 pair without its other half: not a character at all.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// Invisible characters that reorder or join text (bidirectional controls, zero-width spaces and
+// joiners, word joiners, the byte-order mark): two names that differ only by them look the same.
+const INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 interface TextRule {
   readonly min: number;
@@ -41,9 +46,15 @@ export class FieldReader {
       this.fail(field, 'must be a string');
       return undefined;
     }
-    const value = raw.trim();
+    if (LONE_SURROGATE.test(raw)) {
+      this.fail(field, 'must be well-formed Unicode (no lone surrogates)');
+      return undefined;
+    }
+    // One form for what looks the same: a composed and a decomposed "é" are one name.
+    const value = raw.normalize('NFC').trim();
     if (value === '') return undefined;
     if (CONTROL.test(value)) this.fail(field, 'must not contain control characters');
+    else if (INVISIBLE.test(value)) this.fail(field, 'must not contain invisible formatting characters (bidirectional or zero-width)');
     else if (value.length < rule.min || value.length > rule.max)
       this.fail(field, `must be ${rule.min}–${rule.max} characters long`);
     else if (rule.pattern && !rule.pattern.test(value)) this.fail(field, rule.patternMessage ?? 'is not valid');
