@@ -80,6 +80,8 @@ describe('authentication: the JWT attack matrix', () => {
     ['a wrong audience', async () => `Bearer ${await mintToken(t.secret, {}, { audience: 'another-service' })}`],
     ['an expired token', async () => `Bearer ${await mintToken(t.secret, {}, { expiresIn: nowSeconds() - 60 })}`],
     ['a token not valid yet (nbf in the future)', async () => `Bearer ${await signRaw(t.secret, claims({ nbf: nowSeconds() + 600 }))}`],
+    ['a token issued in the future (iat past the clock-skew leeway)', async () => `Bearer ${await signRaw(t.secret, claims({ iat: nowSeconds() + 600 }))}`],
+    ['an iat that is not a number', async () => `Bearer ${await signRaw(t.secret, claims({ iat: 'yesterday' }))}`],
     ['no exp claim', async () => `Bearer ${await signRaw(t.secret, claims({}, ['exp']))}`],
     ['no iss claim', async () => `Bearer ${await signRaw(t.secret, claims({}, ['iss']))}`],
     ['no aud claim', async () => `Bearer ${await signRaw(t.secret, claims({}, ['aud']))}`],
@@ -99,6 +101,11 @@ describe('authentication: the JWT attack matrix', () => {
 
   it('accepts the hand-signed control token (so the cases below fail for their one defect)', async () => {
     const authorization = `Bearer ${await signRaw(t.secret, claims())}`;
+    await t.http.get('/v1/customers').set('Authorization', authorization).expect(200);
+  });
+
+  it('accepts an iat a little ahead of this clock (within the leeway for clock skew)', async () => {
+    const authorization = `Bearer ${await signRaw(t.secret, claims({ iat: nowSeconds() + 30 }))}`;
     await t.http.get('/v1/customers').set('Authorization', authorization).expect(200);
   });
 

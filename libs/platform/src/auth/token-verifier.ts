@@ -4,6 +4,9 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, JWTPayload } from 
 import { AppConfig } from '../config/config';
 import { problems } from '../errors/problem';
 
+/** How far a token's `iat` may lie ahead of this clock: the skew between two honest clocks. */
+const CLOCK_SKEW_SECONDS = 60;
+
 /**
  * Verifies bearer tokens: algorithms pinned per key type (never taken from the token), issuer,
  * audience and expiry required, and the partner claims checked before they become an Actor.
@@ -32,6 +35,8 @@ export class TokenVerifier {
     } catch (error) {
       throw problems.unauthenticated(error instanceof joseErrors.JWTExpired ? 'The token has expired.' : 'The token is not valid.');
     }
+    // jose checks iat only for a maximum age; a token from the future is a forgery or a broken clock.
+    if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw problems.unauthenticated('The token was issued in the future.');
     return toActor(payload);
   }
 }
