@@ -19,7 +19,7 @@ import { ViewFreshness } from './customers/queries/view-freshness';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { HealthController } from '../../projector/src/health.controller';
 import { ProjectionsController } from './operations/projections.controller';
-import { validationPipe } from './validation';
+import { validationPipe } from './validation/validation.pipe';
 
 /** The API; on the embedded default it also runs the projector in the same process. */
 @Module({})

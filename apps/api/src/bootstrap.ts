@@ -2,8 +2,11 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, httpMetrics, Metrics, PlatformOptions } from '@app/platform';
+import { AppConfig, checkJsonShape, httpMetrics, Metrics, PlatformOptions, requireJsonBody } from '@app/platform';
 import { AppModule } from './app.module';
+
+/** Deeper than any body of this API (billing profile: 2 levels), far below what overflows a stack. */
+const MAX_BODY_DEPTH = 16;
 
 export interface AppOptions extends PlatformOptions {
   readonly logger?: LogLevel[] | false;
@@ -14,7 +17,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const { logger = ['log', 'warn', 'error'], ...platform } = options;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, platform), { logger, bodyParser: false });
   app.use(httpMetrics(app.get(Metrics)));
+  app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '64kb', type: ['application/json', 'application/*+json'] });
+  app.use(checkJsonShape(MAX_BODY_DEPTH));
   app.disable('x-powered-by');
   // Only the revision ETags this API sets itself; Express's body hashes would be mistaken for them.
   app.set('etag', false);

@@ -505,3 +505,25 @@ describe('several bad fields', () => {
     expect(error.message).toBe('id: must be a customer tenant id (UUID); companyName: is required');
   });
 });
+
+describe('unknown properties', () => {
+  test('are refused at every level, each by its path, together with the bad values of the same body', () => {
+    expect(
+      fieldErrors(() =>
+        establish({ companyName: '', extra: 1, billingProfile: { ...PROFILE, email: 'nope', nick: 'x', defaultAddress: { ...ADDRESS, floor: 3 } } }),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        { field: 'companyName', message: 'is required' },
+        { field: 'extra', message: 'is not a known property' },
+        { field: 'billingProfile.email', message: 'must be an email address' },
+        { field: 'billingProfile.nick', message: 'is not a known property' },
+        { field: 'billingProfile.defaultAddress.floor', message: 'is not a known property' },
+      ]),
+    );
+  });
+
+  test('are refused on commands that take no fields', () => {
+    expect(fieldNames(() => commands.enableCostManagement(TENANT, { enabled: true }, META))).toEqual(['enabled']);
+  });
+});

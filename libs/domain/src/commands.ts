@@ -121,7 +121,9 @@ function read<C>(input: unknown, build: (body: Record<string, unknown>, fields: 
   const body = input ?? {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   const fields = new FieldReader();
+  fields.expect(body as Record<string, unknown>);
   const command = build(body as Record<string, unknown>, fields);
+  fields.refuseUnknown();
   if (fields.errors.length > 0) throw new ValidationError(fields.errors);
   return command;
 }
@@ -135,6 +137,7 @@ function target(tenantId: string, fields: FieldReader): string {
 
 // Absent means every resource, so "grant" and "revoke" with no body act on the whole catalogue.
 function readResources(body: Record<string, unknown>, fields: FieldReader): SelfPurchaseResource[] {
+  fields.expect(body, 'resources');
   const raw = body.resources;
   if (raw === undefined || raw === null) return [...SELF_PURCHASE_RESOURCES];
   if (!Array.isArray(raw) || raw.length === 0) {

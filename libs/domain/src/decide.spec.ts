@@ -129,8 +129,10 @@ describe('EstablishCustomerRelationship', () => {
     spec.given([]).when(establish()).then([established()]);
   });
 
-  test('ignores a partnerId in the body: the partner is always the actor', () => {
-    spec.given([]).when(establish({ partnerId: 'partner-evil' })).then([established()]);
+  test('refuses a partnerId in the body: the partner is always the actor', () => {
+    expect(() => establish({ partnerId: 'partner-evil' })).toThrow(
+      expect.objectContaining({ errors: [{ field: 'partnerId', message: 'is not a known property' }] }),
+    );
   });
 
   test('carries the billing profile when one is given', () => {

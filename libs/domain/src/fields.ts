@@ -22,7 +22,28 @@ interface TextRule {
 export class FieldReader {
   readonly errors: FieldError[] = [];
 
-  constructor(private readonly prefix = '') {}
+  constructor(
+    private readonly prefix = '',
+    // Every object read, with the path it sits at and the keys asked of it, shared by nested readers.
+    private readonly asked = new Map<object, { prefix: string; keys: Set<string> }>(),
+  ) {}
+
+  /** Notes that `field` of `input` is a known property, read or not. */
+  expect(input: Record<string, unknown>, field?: string): void {
+    let entry = this.asked.get(input);
+    if (!entry) this.asked.set(input, (entry = { prefix: this.prefix, keys: new Set() }));
+    if (field !== undefined) entry.keys.add(field);
+  }
+
+  /** Reports every property of every object read that no rule asked for, unless it already has an error. */
+  refuseUnknown(): void {
+    for (const [input, { prefix, keys }] of this.asked) {
+      for (const key of Object.keys(input)) {
+        const field = prefix + key;
+        if (!keys.has(key) && !this.errors.some((e) => e.field === field)) this.errors.push({ field, message: 'is not a known property' });
+      }
+    }
+  }
 
   fail(field: string, message: string): void {
     this.errors.push({ field: this.prefix + field, message });
@@ -40,6 +61,7 @@ export class FieldReader {
 
   /** An optional trimmed string: absent, null or blank all mean "not given". */
   optionalText(input: Record<string, unknown>, field: string, rule: TextRule): string | undefined {
+    this.expect(input, field);
     const raw = input[field];
     if (raw === undefined || raw === null) return undefined;
     if (typeof raw !== 'string') {
@@ -63,6 +85,7 @@ export class FieldReader {
   }
 
   object(input: Record<string, unknown>, field: string): Record<string, unknown> | undefined {
+    this.expect(input, field);
     const raw = input[field];
     if (raw === undefined || raw === null) return undefined;
     if (typeof raw !== 'object' || Array.isArray(raw)) {
@@ -73,7 +96,7 @@ export class FieldReader {
   }
 
   nested(field: string): FieldReader {
-    return new FieldReader(`${this.prefix}${field}.`);
+    return new FieldReader(`${this.prefix}${field}.`, this.asked);
   }
 
   absorb(other: FieldReader): void {

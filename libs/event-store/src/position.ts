@@ -27,8 +27,13 @@ export const POSITION_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
 /** Parses `formatPosition` output; null for anything else. */
 export function parsePosition(text: string): Position | null {
   const match = POSITION_PATTERN.exec(text);
-  return match ? { commit: BigInt(match[1]), prepare: BigInt(match[2]) } : null;
+  if (!match) return null;
+  const position = { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+  // Both stores keep positions as signed 64-bit integers; anything larger names no event.
+  return position.commit <= MAX_POSITION_PART && position.prepare <= MAX_POSITION_PART ? position : null;
 }
+
+const MAX_POSITION_PART = 2n ** 63n - 1n;
 
 /** A fixed-width string that sorts like the position, for stores that compare strings. */
 export function positionKey(p: Position): string {

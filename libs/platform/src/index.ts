@@ -13,3 +13,4 @@ export { APP_CONFIG, PlatformModule } from './platform.module';
 export type { PlatformOptions } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
 export { openSqlite } from './sqlite';
+export { checkJsonShape, requireJsonBody } from './http/json-body';

@@ -1,12 +1,22 @@
-import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationError } from '@app/domain';
 
 /**
- * Checks bodies and query strings against their DTO classes: unknown properties are refused and
- * every failure becomes one `{field, message}` entry named by its path (`defaultAddress.city`).
+ * Checks query strings against their DTO classes: unknown parameters are refused and every failure
+ * becomes one `{field, message}` entry named by its path.
+ *
+ * Bodies pass through untouched: the domain's command constructors check them whole (shape, unknown
+ * properties, values) and report every problem of one body in one answer; their DTO classes only
+ * describe them for the OpenAPI document.
  */
+class QueryValidationPipe extends ValidationPipe {
+  protected override toValidate(metadata: ArgumentMetadata): boolean {
+    return metadata.type !== 'body' && super.toValidate(metadata);
+  }
+}
+
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new QueryValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: false,
