@@ -1,6 +1,7 @@
 import { COUNTRY_CODES } from './countries';
 import { FieldReader } from './fields';
 import { canonicalJson } from './canonical-json';
+import { RULES } from './field-rules';
 
 export interface PostalAddress {
   readonly addressLine1: string;
@@ -31,38 +32,18 @@ export interface BillingDetails {
   readonly contact: BillingContact;
 }
 
-export const COMPANY_NAME = { min: 1, max: 255 };
-const PERSON_NAME = { min: 1, max: 50 };
-const ADDRESS_LINE = { min: 1, max: 200 };
-const PLACE = { min: 1, max: 100 };
-const EMAIL = {
-  min: 3,
-  max: 254,
-  pattern: /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/,
-  patternMessage: 'must be an email address',
-};
-// E.164-like: an optional +, then 7 to 15 digits that may be grouped by spaces, dots, dashes or brackets.
-const PHONE = {
-  min: 7,
-  max: 30,
-  pattern: /^\+?(?=(?:[ .()-]*\d){7,15}[ .()-]*$)[\d .()-]+$/,
-  patternMessage: 'must be a phone number such as +1 425 555 0100',
-};
-const CULTURE = { min: 2, max: 20, pattern: /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, patternMessage: 'must be a culture such as en-US' };
-const LANGUAGE = { min: 2, max: 3, pattern: /^[a-z]{2,3}$/i, patternMessage: 'must be a language code such as en' };
-
 /** Reads a billing profile's details (everything but the company name) from untrusted input. */
 export function readBillingDetails(input: Record<string, unknown>, fields: FieldReader): BillingDetails {
   const contact = {
-    firstName: fields.text(input, 'firstName', PERSON_NAME),
-    lastName: fields.text(input, 'lastName', PERSON_NAME),
-    email: fields.text(input, 'email', EMAIL),
-    phoneNumber: fields.optionalText(input, 'phoneNumber', PHONE),
+    firstName: fields.text(input, 'firstName', RULES.personName),
+    lastName: fields.text(input, 'lastName', RULES.personName),
+    email: fields.text(input, 'email', RULES.email),
+    phoneNumber: fields.optionalText(input, 'phoneNumber', RULES.phoneNumber),
     defaultAddress: readAddress(input, fields),
   };
   return {
-    culture: fields.text(input, 'culture', CULTURE),
-    language: fields.text(input, 'language', LANGUAGE).toLowerCase(),
+    culture: fields.text(input, 'culture', RULES.culture),
+    language: fields.text(input, 'language', RULES.language).toLowerCase(),
     contact: withoutAbsent(contact),
   };
 }
@@ -75,13 +56,13 @@ function readAddress(input: Record<string, unknown>, fields: FieldReader): Posta
   }
   const address = fields.nested('defaultAddress');
   const result = withoutAbsent({
-    addressLine1: address.text(raw, 'addressLine1', ADDRESS_LINE),
-    addressLine2: address.optionalText(raw, 'addressLine2', ADDRESS_LINE),
-    addressLine3: address.optionalText(raw, 'addressLine3', ADDRESS_LINE),
-    city: address.text(raw, 'city', PLACE),
-    state: address.optionalText(raw, 'state', PLACE),
-    postalCode: address.text(raw, 'postalCode', { min: 1, max: 20 }),
-    country: address.text(raw, 'country', { min: 2, max: 2 }).toUpperCase(),
+    addressLine1: address.text(raw, 'addressLine1', RULES.addressLine),
+    addressLine2: address.optionalText(raw, 'addressLine2', RULES.addressLine),
+    addressLine3: address.optionalText(raw, 'addressLine3', RULES.addressLine),
+    city: address.text(raw, 'city', RULES.place),
+    state: address.optionalText(raw, 'state', RULES.place),
+    postalCode: address.text(raw, 'postalCode', RULES.postalCode),
+    country: address.text(raw, 'country', RULES.country).toUpperCase(),
   });
   if (result.country && !COUNTRY_CODES.has(result.country)) address.fail('country', 'must be an ISO 3166-1 alpha-2 country code');
   fields.absorb(address);

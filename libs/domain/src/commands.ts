@@ -1,9 +1,10 @@
 import { Actor } from './actor';
-import { BillingDetails, COMPANY_NAME, readBillingDetails } from './billing-profile';
+import { BillingDetails, readBillingDetails } from './billing-profile';
+import { RULES } from './field-rules';
 import { ValidationError } from './errors';
 import { FieldReader } from './fields';
 import { SELF_PURCHASE_RESOURCES, SelfPurchaseResource, orderedResources } from './self-purchase';
-import { customerIdOf, TENANT_ID } from './customer-stream';
+import { customerIdOf } from './customer-stream';
 
 /** Ids and time arrive with the command, so the domain never makes ids or reads a clock. */
 export interface CommandMetadata {
@@ -41,13 +42,6 @@ export type CustomerCommand =
   | DisableCostManagement;
 
 // A DNS name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters.
-const DOMAIN = {
-  min: 3,
-  max: 253,
-  pattern: /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i,
-  patternMessage: 'must be a domain name such as contoso.onmicrosoft.com',
-};
-
 /**
  * Command constructors read untrusted input and either return a normalized, valid command or throw
  * a ValidationError listing every bad field; `decide` then only judges commands against state.
@@ -55,9 +49,9 @@ const DOMAIN = {
 export const commands = {
   establishCustomerRelationship(input: unknown, metadata: CommandMetadata): EstablishCustomerRelationship {
     return read(input, (body, fields) => {
-      const tenantId = fields.text(body, 'tenantId', { min: 1, max: 64, pattern: TENANT_ID, patternMessage: 'must be a UUID' });
-      const companyName = fields.text(body, 'companyName', COMPANY_NAME);
-      const domain = fields.text(body, 'domain', DOMAIN).toLowerCase();
+      const tenantId = fields.text(body, 'tenantId', RULES.tenantId);
+      const companyName = fields.text(body, 'companyName', RULES.companyName);
+      const domain = fields.text(body, 'domain', RULES.domain).toLowerCase();
       const rawProfile = fields.object(body, 'billingProfile');
       let billingProfile: BillingDetails | undefined;
       if (rawProfile) {
@@ -75,7 +69,7 @@ export const commands = {
   renameCustomer(tenantId: string, input: unknown, metadata: CommandMetadata): RenameCustomer {
     return read(input, (body, fields) => ({
       type: 'RenameCustomer',
-      data: { tenantId: target(tenantId, fields), companyName: fields.text(body, 'companyName', COMPANY_NAME) },
+      data: { tenantId: target(tenantId, fields), companyName: fields.text(body, 'companyName', RULES.companyName) },
       metadata,
     }));
   },
@@ -85,7 +79,7 @@ export const commands = {
       type: 'UpdateBillingProfile',
       data: {
         tenantId: target(tenantId, fields),
-        companyName: fields.text(body, 'companyName', COMPANY_NAME),
+        companyName: fields.text(body, 'companyName', RULES.companyName),
         billingProfile: readBillingDetails(body, fields),
       },
       metadata,

@@ -1,5 +1,5 @@
 /** A Microsoft Entra tenant id: a UUID, in any case. */
-export const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const TENANT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Streams of this category hold customer relationships; the read side subscribes by this prefix. */
 export const CUSTOMER_STREAM_PREFIX = 'customer-';

@@ -1,4 +1,5 @@
 import { FieldError } from './errors';
+import { TextRule } from './field-rules';
 
 // C0 and C1 control characters: never valid in a name, address or identifier.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -8,12 +9,6 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // joiners, word joiners, the byte-order mark): two names that differ only by them look the same.
 const INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
-interface TextRule {
-  readonly min: number;
-  readonly max: number;
-  readonly pattern?: RegExp;
-  readonly patternMessage?: string;
-}
 
 /**
  * Collects every field error of one input instead of stopping at the first, so a caller fixes a

@@ -7,6 +7,7 @@ export * from './customer-stream';
 export * from './decide';
 export * from './errors';
 export * from './events';
+export * from './field-rules';
 export * from './policy';
 export * from './self-purchase';
 export * from './schema-versions';
