@@ -1,54 +1,63 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RULES, SELF_PURCHASE_RESOURCES, TextRule } from '@app/domain';
 
-// These classes check the shape of a body: which properties exist and their JSON types. Lengths,
-// formats and normalization are the domain's rules (see `commands` in @app/domain), so they live once.
+// The request bodies of the commands, as the OpenAPI document describes them. The domain's command
+// constructors check every body whole (shape, unknown properties, values; see `commands` in
+// @app/domain); these classes take their bounds from the same rules, so the two cannot drift.
+
+/** Schema of a text field ruled by the domain: lengths and pattern as the constructors check them. */
+function text(rule: TextRule, example: string, description?: string) {
+  return { type: 'string', minLength: rule.min, maxLength: rule.max, ...(rule.pattern ? { pattern: rule.pattern.source } : {}), example, description } as const;
+}
 
 export class AddressDto {
-  @IsString() addressLine1!: string;
-  @IsOptional() @IsString() addressLine2?: string;
-  @IsOptional() @IsString() addressLine3?: string;
-  @IsString() city!: string;
-  @IsOptional() @IsString() state?: string;
-  @IsString() postalCode!: string;
-  /** ISO 3166-1 alpha-2. */
-  @IsString() country!: string;
+  @ApiProperty(text(RULES.addressLine, '1 Microsoft Way')) addressLine1!: string;
+  @ApiPropertyOptional(text(RULES.addressLine, 'Building 92')) addressLine2?: string;
+  @ApiPropertyOptional(text(RULES.addressLine, 'Floor 3')) addressLine3?: string;
+  @ApiProperty(text(RULES.place, 'Redmond')) city!: string;
+  @ApiPropertyOptional(text(RULES.place, 'WA')) state?: string;
+  @ApiProperty(text(RULES.postalCode, '98052')) postalCode!: string;
+  @ApiProperty(text(RULES.country, 'US', 'ISO 3166-1 alpha-2 (an assigned code, either case).')) country!: string;
 }
 
 /** The billing profile apart from the company name. */
 export class BillingDetailsDto {
-  @IsString() firstName!: string;
-  @IsString() lastName!: string;
-  @IsString() email!: string;
-  @IsOptional() @IsString() phoneNumber?: string;
-  /** For example en-US. */
-  @IsString() culture!: string;
-  /** For example en. */
-  @IsString() language!: string;
-  @IsObject() @ValidateNested() @Type(() => AddressDto) defaultAddress!: AddressDto;
+  @ApiProperty(text(RULES.personName, 'Ada')) firstName!: string;
+  @ApiProperty(text(RULES.personName, 'Lovelace')) lastName!: string;
+  @ApiProperty(text(RULES.email, 'ada@contoso.com')) email!: string;
+  @ApiPropertyOptional(text(RULES.phoneNumber, '+1 425 555 0100')) phoneNumber?: string;
+  @ApiProperty(text(RULES.culture, 'en-US')) culture!: string;
+  @ApiProperty(text(RULES.language, 'en')) language!: string;
+  @ApiProperty({ type: AddressDto }) defaultAddress!: AddressDto;
 }
 
 export class BillingProfileDto extends BillingDetailsDto {
-  /** The friendly name; changing it renames the customer. */
-  @IsString() companyName!: string;
+  @ApiProperty(text(RULES.companyName, 'Contoso (EMEA)', 'The friendly name; changing it renames the customer.')) companyName!: string;
 }
 
 export class EstablishCustomerDto {
-  /** The customer's Microsoft Entra tenant id. */
-  @IsString() tenantId!: string;
-  /** The customer tenant's own name; kept as the original name. */
-  @IsString() companyName!: string;
-  @IsString() domain!: string;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BillingDetailsDto) billingProfile?: BillingDetailsDto;
+  @ApiProperty(text(RULES.tenantId, '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f', "The customer's Microsoft Entra tenant id; it becomes the customer id.")) tenantId!: string;
+  @ApiProperty(text(RULES.companyName, 'Contoso Ltd', "The customer tenant's own name, kept as the original name.")) companyName!: string;
+  @ApiProperty(text(RULES.domain, 'contoso.onmicrosoft.com')) domain!: string;
+  @ApiPropertyOptional({ type: BillingDetailsDto, description: 'A first billing profile, under the same company name.' }) billingProfile?: BillingDetailsDto;
 }
 
 export class RenameCustomerDto {
-  @IsString() companyName!: string;
+  @ApiProperty(text(RULES.companyName, 'Contoso (EMEA)', 'The new friendly name.')) companyName!: string;
 }
 
 export class SelfPurchaseDto {
-  /** AzureReservedInstances and/or AzureSavingsPlan; absent means both. */
-  @IsOptional() @IsArray() @IsString({ each: true }) resources?: string[];
+  @ApiPropertyOptional({
+    type: 'string',
+    enum: SELF_PURCHASE_RESOURCES,
+    isArray: true,
+    minItems: 1,
+    uniqueItems: false,
+    example: ['AzureReservedInstances'],
+    description: 'Which resources; absent means all of them.',
+  })
+  resources?: string[];
 }
 
+/** Commands that take no fields: send `{}` or no body at all. */
 export class EmptyDto {}
