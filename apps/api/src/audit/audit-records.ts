@@ -1,5 +1,5 @@
 import { customerStream, EventMetadata, parseCustomerStream } from '@app/domain';
-import { EventStore, Position, RecordedEvent } from '@app/event-store';
+import { EventReader, Position, RecordedEvent } from '@app/event-store';
 import { HistoryItem, historyItem } from './history-item';
 
 export type AuditRecord = HistoryItem & { readonly customerId: string };
@@ -19,7 +19,7 @@ const PAGE = 500;
  * The audit records of a scope in log order, read page by page from the event store (never the
  * views), so an export of any size streams in bounded memory.
  */
-export async function* auditRecords(store: EventStore, scope: ExportScope): AsyncGenerator<AuditRecord> {
+export async function* auditRecords(store: EventReader, scope: ExportScope): AsyncGenerator<AuditRecord> {
   const inRange = (metadata: EventMetadata) => {
     const at = Date.parse(metadata.occurredAt);
     return (!scope.from || at >= scope.from.getTime()) && (!scope.to || at < scope.to.getTime());
@@ -43,7 +43,7 @@ export async function* auditRecords(store: EventStore, scope: ExportScope): Asyn
  * to, or null for a lookalike partner's: the prefix filter alone lets partner "a" see "a-b".
  */
 export async function* partnerEvents(
-  store: EventStore,
+  store: EventReader,
   partnerId: string,
   after?: Position,
 ): AsyncGenerator<{ event: RecordedEvent; customerId: string | null }> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CustomerCommand, CustomerEventType, customerStream, decide, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
-import { EVENT_STORE, EventStore, eventIdFor, Position, WrongExpectedVersion } from '@app/event-store';
+import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, eventIdFor, Position, WrongExpectedVersion } from '@app/event-store';
 import { problems } from '@app/platform';
 import { FoldedStreams } from './folded-streams';
 import { KeyedLock } from './keyed-lock';
@@ -24,8 +24,11 @@ export class CustomerCommandExecutor {
   private readonly lock = new KeyedLock();
   private readonly streams: FoldedStreams;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
-    this.streams = new FoldedStreams(store);
+  constructor(
+    @Inject(EVENT_READER) reader: EventReader,
+    @Inject(EVENT_WRITER) private readonly writer: EventWriter,
+  ) {
+    this.streams = new FoldedStreams(reader);
   }
 
   execute(command: CustomerCommand, ifMatch?: bigint): Promise<WriteResult> {
@@ -47,7 +50,7 @@ export class CustomerCommandExecutor {
       if (events.length === 0) return { id, revision: folded.revision, position: folded.position! };
 
       try {
-        const appended = await this.store.append(
+        const appended = await this.writer.append(
           stream,
           events.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command, event.type) })),
           folded.revision >= 0n ? folded.revision : 'no_stream',

@@ -1,5 +1,5 @@
 import { CustomerAccount, CustomerEvent, EventMetadata, evolve, initialState } from '@app/domain';
-import { EventStore, Position, RecordedEvent } from '@app/event-store';
+import { EventReader, Position, RecordedEvent } from '@app/event-store';
 
 /** Where a command's last event landed: the answer to give if the same command comes again. */
 export interface CommandOutcome {
@@ -27,7 +27,7 @@ export class FoldedStreams {
   private readonly cache = new Map<string, Folded>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: EventReader,
     private readonly capacity = 10_000,
   ) {}
 
