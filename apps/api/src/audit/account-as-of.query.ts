@@ -27,9 +27,10 @@ export class GetAccountAsOfHandler implements IQueryHandler<GetAccountAsOf, Acco
       'revision' in until ? revision <= BigInt(until.revision) : Date.parse(metadata.occurredAt) <= until.at.getTime();
     let view: AccountDetail | null = null;
     for (const recorded of events) {
-      if (!included(recorded.revision, recorded.metadata as EventMetadata)) break;
       const projected = toProjectedEvent(recorded);
-      if (projected) view = accountDetailProjection.evolve(view, projected);
+      if (!projected) continue;
+      if (!included(recorded.revision, projected.metadata)) break;
+      view = accountDetailProjection.evolve(view, projected);
     }
     if (!view) throw new CustomerNotFound();
     return withoutStorageFields(view);

@@ -1,4 +1,4 @@
-import { CustomerAccount, CustomerEvent, EventMetadata, evolve, initialState } from '@app/domain';
+import { CustomerAccount, CustomerEvent, decodeCustomerEvent, evolve, initialState } from '@app/domain';
 import { EventReader, Position, RecordedEvent } from '@app/event-store';
 
 /** Where a command's last event landed: the answer to give if the same command comes again. */
@@ -64,9 +64,10 @@ export class FoldedStreams {
 }
 
 function foldRecorded(folded: Folded, recorded: RecordedEvent, commands: Map<string, CommandOutcome>): Folded {
-  commands.set((recorded.metadata as EventMetadata).commandId, { revision: recorded.revision, position: recorded.position });
+  const { event, metadata } = decodeCustomerEvent(recorded);
+  commands.set(metadata.commandId, { revision: recorded.revision, position: recorded.position });
   return {
-    state: evolve(folded.state, { type: recorded.type, data: recorded.data } as CustomerEvent),
+    state: evolve(folded.state, event),
     revision: recorded.revision,
     position: recorded.position,
     commands,
