@@ -44,6 +44,15 @@ describe('architecture', () => {
     expect(offending).toEqual([]);
   });
 
+  it('keeps the event store free of the domain, the platform and every other lib: the app hands it upcasters and settings', () => {
+    const offending = sourceFiles(join(ROOT, 'libs/event-store/src')).flatMap((file) =>
+      imports(file)
+        .filter((spec) => spec.startsWith('@app/'))
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('reaches a lib only through its index (its one door), never a deep path', () => {
     const libOf = (path: string) => /^libs\/([^/]+)\//.exec(relative(ROOT, path))?.[1];
     const files = ['apps', 'libs', 'test'].flatMap((dir) => sourceFiles(join(ROOT, dir)));

@@ -1,5 +1,5 @@
 import { CustomerEventType, customerStream } from '@app/domain';
-import { EVENT_STORE, EventStore, NewEvent } from '@app/event-store';
+import { EVENT_WRITER, EventWriter, NewEvent } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -160,7 +160,7 @@ describe(`operator CLI: export (${STORES})`, () => {
   });
 
   describe('--from/--to', () => {
-    const store = () => t.app.get<EventStore>(EVENT_STORE);
+    const store = () => t.app.get<EventWriter>(EVENT_WRITER);
     /** Appends one event with a chosen occurredAt, as a command at that time would have. */
     async function append(partnerId: string, tenantId: string, revision: number, type: CustomerEventType, data: unknown, occurredAt: string): Promise<void> {
       const event: NewEvent = newEvent(type, data, metadataFor(type, partnerId, 'agent-range@partner.example', occurredAt));

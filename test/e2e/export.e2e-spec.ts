@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CustomerEventType, customerStream, SCHEMA_VERSIONS } from '@app/domain';
-import { EVENT_STORE, EventStore, ExpectedRevision, formatPosition } from '@app/event-store';
+import { EVENT_WRITER, EventWriter, ExpectedRevision, formatPosition } from '@app/event-store';
 import { billingProfile } from '../support/customers';
 import { httpClient } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -50,7 +50,7 @@ function csvCells(r: AuditRecord): string[] {
 describe('audit export over HTTP', () => {
   let t: TestApp;
   let c: ReturnType<typeof httpClient>;
-  let store: EventStore;
+  let store: EventWriter;
 
   const exportOf = (auth: string | undefined, query: Record<string, string>) => asText(c.get(auth, '/v1/audit/export', query));
   const history = async (auth: string, id: string) =>
@@ -103,7 +103,7 @@ describe('audit export over HTTP', () => {
   beforeAll(async () => {
     t = await startTestApp();
     c = httpClient(t);
-    store = t.app.get<EventStore>(EVENT_STORE);
+    store = t.app.get<EventWriter>(EVENT_WRITER);
   });
   afterAll(() => t.close());
 

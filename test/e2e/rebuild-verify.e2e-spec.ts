@@ -1,4 +1,4 @@
-import { EVENT_STORE, EventStore, formatPosition } from '@app/event-store';
+import { EVENT_READER, EventReader, formatPosition } from '@app/event-store';
 import { canonicalJson } from '@app/domain';
 import { accountDetailProjection, Generations, Projection, rebuildView, searchKey, VIEW_STORE, ViewDocument, ViewName, ViewStore } from '@app/read-side';
 import Database from 'better-sqlite3';
@@ -443,7 +443,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
         return typeof value === 'function' ? value.bind(store) : value;
       },
     });
-    const { generation } = await rebuildView(accountDetailProjection as Projection<ViewDocument>, t!.app.get<EventStore>(EVENT_STORE), hooked);
+    const { generation } = await rebuildView(accountDetailProjection as Projection<ViewDocument>, t!.app.get<EventReader>(EVENT_READER), hooked);
     expect(await views.activeGeneration(view)).toBe(generation);
     expect(late).toBeDefined();
 

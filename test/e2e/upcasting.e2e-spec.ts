@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { customerStream } from '@app/domain';
 import { ADDRESS as BASE_ADDRESS, billingDetails, billingInput } from '@app/domain/testing';
-import { EVENT_STORE, EventStore, formatPosition } from '@app/event-store';
+import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, formatPosition } from '@app/event-store';
 import { billingProfile, newCustomer } from '../support/customers';
 import { HISTORY_ITEM_KEYS, HistoryItem, httpClient, Written } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -46,7 +46,8 @@ function ndjson(body: string): unknown[] {
 describe('upcasting: events stored in an old shape read in the current one everywhere', () => {
   let t: TestApp;
   let c: ReturnType<typeof httpClient>;
-  let store: EventStore;
+  let store: EventReader;
+  let writer: EventWriter;
   let partnerId: string;
   let auth: string;
   let auditor: string;
@@ -69,7 +70,8 @@ describe('upcasting: events stored in an old shape read in the current one every
   beforeAll(async () => {
     t = await startTestApp();
     c = httpClient(t);
-    store = t.app.get<EventStore>(EVENT_STORE);
+    store = t.app.get<EventReader>(EVENT_READER);
+    writer = t.app.get<EventWriter>(EVENT_WRITER);
     partnerId = freshPartner('partner');
     auth = `Bearer ${await t.token({ partnerId, sub: 'writer-1', roles: ['admin-agent'] })}`;
     auditor = `Bearer ${await t.token({ partnerId, sub: 'auditor-1', roles: ['auditor'] })}`;
@@ -88,7 +90,7 @@ describe('upcasting: events stored in an old shape read in the current one every
 
       const metadata = legacyMetadata(1);
       const eventId = randomUUID();
-      const appended = await store.append(customerStream(partnerId, id), [{ id: eventId, type: 'BillingProfileUpdated', data: V1_DETAILS, metadata }], 0n);
+      const appended = await writer.append(customerStream(partnerId, id), [{ id: eventId, type: 'BillingProfileUpdated', data: V1_DETAILS, metadata }], 0n);
       expect(appended.nextRevision).toBe(1n);
       legacy = { position: formatPosition(appended.position), metadata, eventId };
     });
@@ -186,7 +188,7 @@ describe('upcasting: events stored in an old shape read in the current one every
 
     beforeAll(async () => {
       const metadata = legacyMetadata(undefined);
-      const appended = await store.append(
+      const appended = await writer.append(
         customerStream(partnerId, id),
         [{ id: randomUUID(), type: 'CustomerRelationshipEstablished', data: { ...ESTABLISHED(), billingProfile: V1_DETAILS }, metadata }],
         'no_stream',

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventStoreModule } from '@app/event-store';
 import { AppConfig, AuthGuard, PlatformModule, PlatformOptions, ProblemFilter } from '@app/platform';
 import { ReadSideModule } from '@app/read-side';
+import { customerEventStoreModule } from '../../projector/src/customer-event-store';
 import { ProjectorModule } from '../../projector/src/projector.module';
 import { AuditController } from './audit/audit.controller';
 import { GetAccountAsOfHandler } from './audit/account-as-of.query';
@@ -30,7 +30,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot(config, platform),
         CqrsModule.forRoot(),
-        EventStoreModule,
+        customerEventStoreModule(),
         ReadSideModule,
         IdempotencyModule,
         ...(config.runProjector ? [ProjectorModule] : []),

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { EVENT_READER, EventReader } from '@app/event-store';
 import { Metrics } from '@app/platform';
 import { ProjectionStatusService, VIEW_STORE, ViewStore } from '@app/read-side';
 import type { Response } from 'express';
@@ -15,7 +15,7 @@ import { ProjectorService } from './projector.service';
 @Controller()
 export class HealthController {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVENT_READER) private readonly events: EventReader,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
     private readonly metrics: Metrics,
     private readonly status: ProjectionStatusService,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
+import { customerEventStoreModule } from './customer-event-store';
 import { HealthController } from './health.controller';
 import { ProjectorModule } from './projector.module';
 
@@ -12,7 +13,7 @@ import { ProjectorModule } from './projector.module';
 async function main(): Promise<void> {
   const config = loadStoresConfig();
   const port = Number(process.env.PORT || 3001);
-  @Module({ imports: [PlatformModule.forRoot(config), ProjectorModule], controllers: [HealthController] })
+  @Module({ imports: [PlatformModule.forRoot(config), customerEventStoreModule(), ProjectorModule], controllers: [HealthController] })
   class ProjectorApp {}
   const app = await NestFactory.create(ProjectorApp, { logger: ['log', 'warn', 'error'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

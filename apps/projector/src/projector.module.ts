@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@app/event-store';
 import { ReadSideModule } from '@app/read-side';
 import { ProjectorService } from './projector.service';
 
 @Module({
-  imports: [EventStoreModule, ReadSideModule],
+  imports: [ReadSideModule],
   providers: [ProjectorService],
-  exports: [ProjectorService, EventStoreModule, ReadSideModule],
+  exports: [ProjectorService, ReadSideModule],
 })
 export class ProjectorModule {}

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { EVENT_READER, EventReader } from '@app/event-store';
 import { APP_CONFIG, StoresConfig, Metrics } from '@app/platform';
 import {
   accountDetailProjection,
@@ -28,7 +28,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
-    @Inject(EVENT_STORE) events: EventStore,
+    @Inject(EVENT_READER) events: EventReader,
     @Inject(VIEW_STORE) views: ViewStore,
     @Inject(LEASE_STORE) leases: LeaseStore,
     @Inject(APP_CONFIG) config: StoresConfig,

@@ -5,6 +5,7 @@ export * from './commands';
 export * from './customer-account';
 export * from './customer-stream';
 export * from './decide';
+export * from './decode-event';
 export * from './errors';
 export * from './events';
 export * from './field-rules';

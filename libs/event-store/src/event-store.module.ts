@@ -1,39 +1,74 @@
-import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, StoresConfig } from '@app/platform';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { DynamicModule, FactoryProvider, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown } from '@nestjs/common';
 import { SqliteEventStore } from './embedded/sqlite-event-store';
 import { EsdbEventStore } from './eventstoredb/esdb-event-store';
-import { EVENT_STORE, EventStore } from './event-store';
-import { Upcasters, UpcastingEventStore } from './upcasting';
-import { CUSTOMER_UPCASTERS } from '@app/domain';
+import { EVENT_READER, EVENT_WRITER, EventReader, EventStore, EventWriter } from './event-store';
+import { Upcaster, Upcasters, UpcastingEventReader } from './upcasting';
+
+/** Where the events are kept: a SQLite file (embedded) or an EventStoreDB server. */
+export type EventStoreLocation =
+  | { readonly kind: 'embedded'; readonly file: string }
+  | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+
+export interface EventStoreOptions {
+  readonly store: EventStoreLocation;
+  /** Bring every event read to its current shape; the store itself knows no event types. */
+  readonly upcasters: readonly Upcaster[];
+}
+
+export interface EventStoreAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  readonly inject?: FactoryProvider['inject'];
+  // Nest's own factory signature: the injected values arrive in `inject`'s order, of any type.
+  readonly useFactory: (...args: any[]) => EventStoreOptions | Promise<EventStoreOptions>;
+}
+
+/** Opens the adapter for a location; the caller owns it and closes it. */
+export function openEventStore(location: EventStoreLocation): EventStore {
+  return location.kind === 'eventstoredb' ? EsdbEventStore.connect(location.connectionString) : new SqliteEventStore(location.file);
+}
+
+const OPTIONS = Symbol('EventStoreOptions');
+const ADAPTER = Symbol('EventStoreAdapter');
 
 /** Closes the store after the HTTP server has drained, so no acknowledged write is cut off. */
 @Injectable()
 class EventStoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(ADAPTER) private readonly store: EventStore) {}
 
   onApplicationShutdown(): Promise<void> {
     return this.store.close();
   }
 }
 
-function adapter(config: StoresConfig): EventStore {
-  if (config.eventStore.kind === 'eventstoredb') return EsdbEventStore.connect(config.eventStore.connectionString);
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
-}
+/**
+ * Provides `EVENT_READER` and `EVENT_WRITER` to the whole application (global), over one adapter
+ * that it closes at shutdown. Register it once, in the root module.
+ */
+@Module({})
+export class EventStoreModule {
+  static forRoot(options: EventStoreOptions): DynamicModule {
+    return EventStoreModule.forRootAsync({ useFactory: () => options });
+  }
 
-@Module({
-  providers: [
-    {
-      provide: EVENT_STORE,
-      inject: [APP_CONFIG],
-      // Every read path gets events in their current shape, whichever adapter stores them.
-      useFactory: (config: StoresConfig): EventStore => new UpcastingEventStore(adapter(config), new Upcasters(CUSTOMER_UPCASTERS)),
-    },
-    EventStoreCloser,
-  ],
-  exports: [EVENT_STORE],
-})
-export class EventStoreModule {}
+  static forRootAsync({ imports = [], inject = [], useFactory }: EventStoreAsyncOptions): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      imports,
+      providers: [
+        { provide: OPTIONS, inject, useFactory },
+        { provide: ADAPTER, inject: [OPTIONS], useFactory: (options: EventStoreOptions) => openEventStore(options.store) },
+        {
+          provide: EVENT_READER,
+          inject: [ADAPTER, OPTIONS],
+          // Every read path gets events in their current shape, whichever adapter stores them.
+          useFactory: (adapter: EventStore, options: EventStoreOptions): EventReader =>
+            new UpcastingEventReader(adapter, new Upcasters(options.upcasters)),
+        },
+        // Events are appended as given: only reads are upcast.
+        { provide: EVENT_WRITER, inject: [ADAPTER], useFactory: (adapter: EventStore): EventWriter => adapter },
+        EventStoreCloser,
+      ],
+      exports: [EVENT_READER, EVENT_WRITER],
+    };
+  }
+}

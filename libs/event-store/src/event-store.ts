@@ -59,20 +59,31 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 }
 
 /**
- * The narrow event-store port, shaped by EventStoreDB's semantics so that every adapter behaves the
- * same (the contract suite under test/contract proves it for each).
+ * The read half of the event-store port, shaped by EventStoreDB's semantics so that every adapter
+ * behaves the same (the contract suite under test/contract proves it for each).
  */
-export interface EventStore {
-  /** Appends atomically, or throws WrongExpectedVersion and writes nothing. */
-  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+export interface EventReader {
   /** A missing stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
+}
+
+/** The write half of the port: a stream, the revision expected there, and the events. */
+export interface EventWriter {
+  /** Appends atomically, or throws WrongExpectedVersion and writes nothing. */
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+}
+
+/** An adapter: both halves, and `close` for whoever owns its lifetime. */
+export interface EventStore extends EventReader, EventWriter {
   close(): Promise<void>;
 }
 
-export const EVENT_STORE = Symbol('EventStore');
+/** DI token of the `EventReader`: events come out of it in their current shape (upcast). */
+export const EVENT_READER = Symbol('EventReader');
+/** DI token of the `EventWriter`: events go in as given. */
+export const EVENT_WRITER = Symbol('EventWriter');
 
 export class WrongExpectedVersion extends Error {
   constructor(

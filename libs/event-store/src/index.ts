@@ -4,4 +4,5 @@ export * from './event-id';
 export * from './upcasting';
 export { SqliteEventStore } from './embedded/sqlite-event-store';
 export { EsdbEventStore } from './eventstoredb/esdb-event-store';
-export { EventStoreModule } from './event-store.module';
+export { EventStoreModule, openEventStore } from './event-store.module';
+export type { EventStoreAsyncOptions, EventStoreLocation, EventStoreOptions } from './event-store.module';

@@ -1,8 +1,5 @@
 import {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
+  EventReader,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -46,18 +43,15 @@ export class Upcasters {
 }
 
 /**
- * Wraps any event store so that every read path (stream reads, $all reads, subscriptions) hands out
- * events in their current shape; nothing downstream ever sees an old one.
+ * Wraps any event reader so that every read path (stream reads, $all reads, subscriptions) hands
+ * out events in their current shape; nothing downstream ever sees an old one. Writes need no
+ * wrapping: events are appended in the shape they are given.
  */
-export class UpcastingEventStore implements EventStore {
+export class UpcastingEventReader implements EventReader {
   constructor(
-    private readonly inner: EventStore,
+    private readonly inner: EventReader,
     private readonly upcasters: Upcasters,
   ) {}
-
-  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.append(stream, events, expected);
-  }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readStream(stream, options)).map((e) => this.upcasters.apply(e));
@@ -76,9 +70,5 @@ export class UpcastingEventStore implements EventStore {
       },
       close: () => inner.close(),
     };
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

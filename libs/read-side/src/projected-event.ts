@@ -1,18 +1,21 @@
-import { CustomerEvent, EventMetadata, isCustomerEvent, parseCustomerStream } from '@app/domain';
+import { decodeCustomerEvent, isCustomerEvent, parseCustomerStream } from '@app/domain';
 import { positionKey, RecordedEvent } from '@app/event-store';
 import { ProjectedEvent } from './views';
 
-/** A stored event as the projections read it, or null for what is not a customer event. */
+/**
+ * A stored event as the projections read it, or null for what is not theirs: another stream
+ * category, or a type this release does not know. A known type of the wrong shape throws.
+ */
 export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent | null {
   const owner = parseCustomerStream(recorded.stream);
-  const event = { type: recorded.type, data: recorded.data };
-  if (!owner || !isCustomerEvent(event)) return null;
+  if (!owner || !isCustomerEvent(recorded)) return null;
+  const { event, metadata } = decodeCustomerEvent(recorded);
   return {
-    event: event as CustomerEvent,
+    event,
     partnerId: owner.partnerId,
     tenantId: owner.tenantId,
     revision: Number(recorded.revision),
     position: positionKey(recorded.position),
-    metadata: recorded.metadata as EventMetadata,
+    metadata,
   };
 }

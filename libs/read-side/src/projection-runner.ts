@@ -1,5 +1,5 @@
 import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
-import { EventStore, Position, RecordedEvent } from '@app/event-store';
+import { EventReader, Position, RecordedEvent } from '@app/event-store';
 import { batches } from './batches';
 import { toProjectedEvent } from './projected-event';
 import { DocumentKey, StaleGeneration, ViewStore } from './view-store';
@@ -32,7 +32,7 @@ export class ProjectionRunner<V extends ViewDocument> {
 
   constructor(
     private readonly projection: Projection<V>,
-    private readonly events: EventStore,
+    private readonly events: EventReader,
     private readonly views: ViewStore,
     private readonly hooks: RunnerHooks = {},
     private readonly retryMs = 1000,

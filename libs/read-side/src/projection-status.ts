@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
-import { EVENT_STORE, EventStore, formatPosition } from '@app/event-store';
+import { EVENT_READER, EventReader, formatPosition } from '@app/event-store';
 import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
 import { VIEW_STORE, ViewStore } from './view-store';
@@ -27,7 +27,7 @@ export interface ProjectionStatus {
 @Injectable()
 export class ProjectionStatusService {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVENT_READER) private readonly events: EventReader,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
     @Inject(APP_CONFIG) private readonly config: StoresConfig,
     metrics: Metrics,

@@ -10,7 +10,6 @@ import { MongoLeaseStore } from './mongodb/mongo-lease-store';
 import { MongoViewStore } from './mongodb/mongo-view-store';
 import { VIEW_STORE, ViewStore } from './view-store';
 import { ProjectionStatusService } from './projection-status';
-import { EventStoreModule } from '@app/event-store';
 
 @Injectable()
 class ReadSideCloser implements OnApplicationShutdown {
@@ -32,7 +31,6 @@ function embeddedFile(config: StoresConfig): string {
 }
 
 @Module({
-  imports: [EventStoreModule],
   providers: [
     {
       provide: VIEW_STORE,

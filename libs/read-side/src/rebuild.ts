@@ -1,5 +1,5 @@
 import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
-import { comparePositions, EventStore, Position, positionKey } from '@app/event-store';
+import { comparePositions, EventReader, Position, positionKey } from '@app/event-store';
 import { createHash } from 'node:crypto';
 import { ProjectionRunner } from './projection-runner';
 import { ViewStore } from './view-store';
@@ -25,7 +25,7 @@ const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
  */
 export async function projectGeneration(
   projection: Projection<ViewDocument>,
-  events: EventStore,
+  events: EventReader,
   views: ViewStore,
   generation: number,
   onProgress: (progress: Progress) => void = () => undefined,
@@ -71,7 +71,7 @@ function progressAlong(start: Position | null, position: Position | null, head: 
  */
 export async function rebuildView(
   projection: Projection<ViewDocument>,
-  events: EventStore,
+  events: EventReader,
   views: ViewStore,
   onProgress?: (progress: Progress) => void,
 ): Promise<{ generation: number; position: Position | null }> {
@@ -102,7 +102,7 @@ export interface Verification {
  */
 export async function verifyView(
   projection: Projection<ViewDocument>,
-  events: EventStore,
+  events: EventReader,
   views: ViewStore,
   options: { onProgress?: (progress: Progress) => void; liveWaitMs?: number } = {},
 ): Promise<Verification> {

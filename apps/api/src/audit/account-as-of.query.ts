@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CustomerNotFound, customerStream, EventMetadata, TENANT_ID } from '@app/domain';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { EVENT_READER, EventReader } from '@app/event-store';
 import { AccountDetail, accountDetailProjection, toProjectedEvent } from '@app/read-side';
 import { AccountDetailView, withoutStorageFields } from '../customers/queries/account-detail.query';
 
@@ -19,7 +19,7 @@ export class GetAccountAsOf {
  */
 @QueryHandler(GetAccountAsOf)
 export class GetAccountAsOfHandler implements IQueryHandler<GetAccountAsOf, AccountDetailView> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_READER) private readonly store: EventReader) {}
 
   async execute({ partnerId, id, until }: GetAccountAsOf): Promise<AccountDetailView> {
     const events = TENANT_ID.test(id) ? await this.store.readStream(customerStream(partnerId, id.toLowerCase())) : [];
@@ -27,9 +27,10 @@ export class GetAccountAsOfHandler implements IQueryHandler<GetAccountAsOf, Acco
       'revision' in until ? revision <= BigInt(until.revision) : Date.parse(metadata.occurredAt) <= until.at.getTime();
     let view: AccountDetail | null = null;
     for (const recorded of events) {
-      if (!included(recorded.revision, recorded.metadata as EventMetadata)) break;
       const projected = toProjectedEvent(recorded);
-      if (projected) view = accountDetailProjection.evolve(view, projected);
+      if (!projected) continue;
+      if (!included(recorded.revision, projected.metadata)) break;
+      view = accountDetailProjection.evolve(view, projected);
     }
     if (!view) throw new CustomerNotFound();
     return withoutStorageFields(view);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore, formatPosition, parsePosition, Position, START } from '@app/event-store';
+import { EVENT_READER, EventReader, formatPosition, parsePosition, Position, START } from '@app/event-store';
 import { AuditRecord, partnerEvents } from './audit-records';
 import { historyItem } from './history-item';
 
@@ -24,7 +24,7 @@ const MAX_SCANNED = 10_000;
 /** The partner's changes across all its customers, in log order. */
 @QueryHandler(GetAuditFeed)
 export class GetAuditFeedHandler implements IQueryHandler<GetAuditFeed, AuditFeedPage> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_READER) private readonly store: EventReader) {}
 
   async execute({ partnerId, after, limit, type }: GetAuditFeed): Promise<AuditFeedPage> {
     const items: AuditFeedPage['items'] = [];

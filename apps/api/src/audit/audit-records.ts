@@ -1,5 +1,5 @@
-import { customerStream, EventMetadata, parseCustomerStream } from '@app/domain';
-import { EventStore, Position, RecordedEvent } from '@app/event-store';
+import { customerStream, parseCustomerStream } from '@app/domain';
+import { EventReader, Position, RecordedEvent } from '@app/event-store';
 import { HistoryItem, historyItem } from './history-item';
 
 export type AuditRecord = HistoryItem & { readonly customerId: string };
@@ -19,22 +19,24 @@ const PAGE = 500;
  * The audit records of a scope in log order, read page by page from the event store (never the
  * views), so an export of any size streams in bounded memory.
  */
-export async function* auditRecords(store: EventStore, scope: ExportScope): AsyncGenerator<AuditRecord> {
-  const inRange = (metadata: EventMetadata) => {
-    const at = Date.parse(metadata.occurredAt);
+export async function* auditRecords(store: EventReader, scope: ExportScope): AsyncGenerator<AuditRecord> {
+  const inRange = ({ occurredAt }: HistoryItem) => {
+    const at = Date.parse(occurredAt);
     return (!scope.from || at >= scope.from.getTime()) && (!scope.to || at < scope.to.getTime());
   };
   if (scope.customerId) {
     const stream = customerStream(scope.partnerId, scope.customerId);
     for (let from = 0n; ; ) {
       const page = await store.readStream(stream, { fromRevision: from, maxCount: PAGE });
-      for (const event of page) if (inRange(event.metadata as EventMetadata)) yield { ...historyItem(event), customerId: scope.customerId };
+      for (const item of page.map(historyItem)) if (inRange(item)) yield { ...item, customerId: scope.customerId };
       if (page.length < PAGE) return;
       from = page[page.length - 1].revision + 1n;
     }
   }
   for await (const { event, customerId } of partnerEvents(store, scope.partnerId)) {
-    if (customerId && inRange(event.metadata as EventMetadata)) yield { ...historyItem(event), customerId };
+    if (!customerId) continue;
+    const item = historyItem(event);
+    if (inRange(item)) yield { ...item, customerId };
   }
 }
 
@@ -43,7 +45,7 @@ export async function* auditRecords(store: EventStore, scope: ExportScope): Asyn
  * to, or null for a lookalike partner's: the prefix filter alone lets partner "a" see "a-b".
  */
 export async function* partnerEvents(
-  store: EventStore,
+  store: EventReader,
   partnerId: string,
   after?: Position,
 ): AsyncGenerator<{ event: RecordedEvent; customerId: string | null }> {

@@ -7,7 +7,7 @@ import { AccountDetailView } from '../customers/queries/account-detail.query';
 import { GetAccountAsOf } from './account-as-of.query';
 import { AsOfDto, AuditFeedDto, ExportDto, HistoryDto } from './audit.dto';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from './audit-records';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { EVENT_READER, EventReader } from '@app/event-store';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,7 +24,7 @@ export class AuditController {
 
   constructor(
     private readonly queries: QueryBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_READER) private readonly store: EventReader,
   ) {}
 
   @Get('customers/:id/history')

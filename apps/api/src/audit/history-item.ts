@@ -1,4 +1,4 @@
-import { EventMetadata } from '@app/domain';
+import { decodeCustomerEvent, EventMetadata } from '@app/domain';
 import { formatPosition, RecordedEvent } from '@app/event-store';
 
 /** One change as auditors read it: what, when, who and why. */
@@ -13,11 +13,12 @@ export interface HistoryItem {
   readonly correlationId: string;
 }
 
-export function historyItem(event: RecordedEvent): HistoryItem {
-  const metadata = event.metadata as EventMetadata;
+// Decoded, not cast: a stored event of the wrong shape fails loudly rather than showing auditors a guess.
+export function historyItem(recorded: RecordedEvent): HistoryItem {
+  const { event, metadata } = decodeCustomerEvent(recorded);
   return {
-    revision: Number(event.revision),
-    position: formatPosition(event.position),
+    revision: Number(recorded.revision),
+    position: formatPosition(recorded.position),
     type: event.type,
     occurredAt: metadata.occurredAt,
     data: event.data,

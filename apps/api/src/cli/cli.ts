@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EVENT_STORE, EventStore, EventStoreModule } from '@app/event-store';
+import { EVENT_READER, EventReader } from '@app/event-store';
 import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
 import {
   accountDetailProjection,
@@ -17,6 +17,7 @@ import {
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { customerEventStoreModule } from '../../../projector/src/customer-event-store';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from '../audit/audit-records';
 import { progressReporter } from './progress';
 
@@ -56,10 +57,10 @@ async function main(): Promise<number> {
   if (selected.length === 0) return usage(`unknown projection ${values.projection}`);
 
   const config = loadStoresConfig();
-  @Module({ imports: [PlatformModule.forRoot(config), EventStoreModule, ReadSideModule], exports: [EventStoreModule, ReadSideModule] })
+  @Module({ imports: [PlatformModule.forRoot(config), customerEventStoreModule(), ReadSideModule], exports: [ReadSideModule] })
   class CliModule {}
   const app: INestApplicationContext = await NestFactory.createApplicationContext(CliModule, { logger: ['warn', 'error'] });
-  const events = app.get<EventStore>(EVENT_STORE);
+  const events = app.get<EventReader>(EVENT_READER);
   const views = app.get<ViewStore>(VIEW_STORE);
   try {
     if (command === 'rebuild') {
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
   }
 }
 
-async function exportRecords(events: EventStore, values: { partner?: string; customer?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
+async function exportRecords(events: EventReader, values: { partner?: string; customer?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
   const from = values.from ? new Date(values.from) : undefined;
   const to = values.to ? new Date(values.to) : undefined;
   if (!values.partner) return usage('--partner is required');

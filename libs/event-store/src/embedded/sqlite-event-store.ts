@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { openSqlite } from '@app/platform';
+import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import {
   AppendResult,
@@ -51,7 +50,12 @@ export class SqliteEventStore implements EventStore {
   private readonly sql;
 
   constructor(file: string, private readonly pollIntervalMs = 250) {
-    this.db = openSqlite(file, 'FULL');
+    this.db = new Database(file);
+    // WAL: readers never block the writer, and other processes may open the file too. FULL: an
+    // acknowledged append has been fsynced, so it survives a power cut.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, CustomerEventType, customerStream, decide, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
-import { EVENT_STORE, EventStore, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
+import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
 import { RevisionConflict, TooMuchContention } from '@app/platform';
 import { IdempotencyService, IdempotentRequest } from '../../idempotency/idempotency.service';
 import { FoldedStreams } from './folded-streams';
@@ -37,10 +37,11 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
   private readonly streams: FoldedStreams;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_READER) reader: EventReader,
+    @Inject(EVENT_WRITER) private readonly writer: EventWriter,
     private readonly idempotency: IdempotencyService,
   ) {
-    this.streams = new FoldedStreams(store);
+    this.streams = new FoldedStreams(reader);
   }
 
   execute({ command, ifMatch, idempotency }: HandleCustomerCommand): Promise<WriteResponse> {
@@ -60,7 +61,7 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
       if (ifMatch !== undefined && ifMatch !== folded.revision) throw new RevisionConflict(ifMatch, folded.revision);
       if (events.length === 0) return answer(id, folded.revision, folded.position!);
       try {
-        const appended = await this.store.append(
+        const appended = await this.writer.append(
           stream,
           events.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command, event.type) })),
           folded.revision >= 0n ? folded.revision : 'no_stream',

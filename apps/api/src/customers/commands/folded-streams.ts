@@ -1,5 +1,5 @@
-import { CustomerAccount, CustomerEvent, EventMetadata, evolve, initialState } from '@app/domain';
-import { EventStore, Position, RecordedEvent } from '@app/event-store';
+import { CustomerAccount, CustomerEvent, decodeCustomerEvent, evolve, initialState } from '@app/domain';
+import { EventReader, Position, RecordedEvent } from '@app/event-store';
 
 /** Where a command's last event landed: the answer to give if the same command comes again. */
 export interface CommandOutcome {
@@ -27,7 +27,7 @@ export class FoldedStreams {
   private readonly cache = new Map<string, Folded>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: EventReader,
     private readonly capacity = 10_000,
   ) {}
 
@@ -64,9 +64,10 @@ export class FoldedStreams {
 }
 
 function foldRecorded(folded: Folded, recorded: RecordedEvent, commands: Map<string, CommandOutcome>): Folded {
-  commands.set((recorded.metadata as EventMetadata).commandId, { revision: recorded.revision, position: recorded.position });
+  const { event, metadata } = decodeCustomerEvent(recorded);
+  commands.set(metadata.commandId, { revision: recorded.revision, position: recorded.position });
   return {
-    state: evolve(folded.state, { type: recorded.type, data: recorded.data } as CustomerEvent),
+    state: evolve(folded.state, event),
     revision: recorded.revision,
     position: recorded.position,
     commands,

@@ -1,0 +1,122 @@
+import { CustomerEvent, CustomerEventType, EVENT_TYPES, EventMetadata } from './events';
+import { SELF_PURCHASE_RESOURCES } from './self-purchase';
+
+/** A stored event as an event store hands it out (already upcast to the current shape). */
+export interface StoredEvent {
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+}
+
+export interface DecodedEvent {
+  readonly event: CustomerEvent;
+  readonly metadata: EventMetadata;
+}
+
+/** A stored event that is not a customer event of the catalogue's shape: corrupt or foreign data, never a caller's mistake. */
+export class UndecodableEvent extends Error {
+  constructor(
+    readonly stream: string,
+    readonly revision: bigint,
+    readonly problems: readonly string[],
+  ) {
+    super(`Event ${revision} of stream ${stream} is not a customer event: ${problems.join('; ')}.`);
+  }
+}
+
+// A check appends what is wrong with a value, named by its path, to `problems`.
+type Check = (value: unknown, path: string, problems: string[]) => void;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const string: Check = (value, path, problems) => {
+  if (typeof value !== 'string') problems.push(`${path} must be a string`);
+};
+const instant: Check = (value, path, problems) => {
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) problems.push(`${path} must be an ISO-8601 instant`);
+};
+const positiveInteger: Check = (value, path, problems) => {
+  if (!Number.isInteger(value) || (value as number) < 1) problems.push(`${path} must be a positive integer`);
+};
+const optional =
+  (check: Check): Check =>
+  (value, path, problems) => {
+    if (value !== undefined) check(value, path, problems);
+  };
+const oneOf =
+  (allowed: readonly string[]): Check =>
+  (value, path, problems) => {
+    if (!allowed.includes(value as string)) problems.push(`${path} must be one of ${allowed.join(', ')}`);
+  };
+const arrayOf =
+  (check: Check): Check =>
+  (value, path, problems) => {
+    if (!Array.isArray(value)) problems.push(`${path} must be an array`);
+    else value.forEach((item, i) => check(item, `${path}[${i}]`, problems));
+  };
+const object =
+  (fields: Record<string, Check>): Check =>
+  (value, path, problems) => {
+    if (!isRecord(value)) problems.push(`${path} must be an object`);
+    else for (const [name, check] of Object.entries(fields)) check(value[name], `${path}.${name}`, problems);
+  };
+
+const address = object({
+  addressLine1: string,
+  addressLine2: optional(string),
+  addressLine3: optional(string),
+  city: string,
+  state: optional(string),
+  postalCode: string,
+  country: string,
+});
+const billingDetails = object({
+  culture: string,
+  language: string,
+  contact: object({ firstName: string, lastName: string, email: string, phoneNumber: optional(string), defaultAddress: address }),
+});
+const resources = object({ resources: arrayOf(oneOf(SELF_PURCHASE_RESOURCES)) });
+
+// Keyed by every event type, so a new type does not compile until its shape is checked here.
+const DATA: Record<CustomerEventType, Check> = {
+  CustomerRelationshipEstablished: object({ tenantId: string, partnerId: string, companyName: string, domain: string, billingProfile: optional(billingDetails) }),
+  CustomerRenamed: object({ previousName: string, companyName: string }),
+  BillingProfileUpdated: billingDetails,
+  SelfPurchaseGranted: resources,
+  SelfPurchaseRevoked: resources,
+  CostManagementEnabled: object({}),
+  CostManagementDisabled: object({}),
+};
+
+const METADATA = object({
+  commandId: string,
+  correlationId: string,
+  causationId: string,
+  actor: object({ sub: string, partnerId: string, roles: arrayOf(string) }),
+  occurredAt: instant,
+  // Events stored before versioning carry none: they are version 1, as the upcasters read them.
+  schemaVersion: optional(positiveInteger),
+});
+
+const isEventType = (type: string): type is CustomerEventType => (EVENT_TYPES as readonly string[]).includes(type);
+
+/**
+ * The one way from a stored event to a `CustomerEvent` and its metadata: checks the type is in the
+ * catalogue and the data and metadata have its shape, or throws `UndecodableEvent` naming every
+ * problem. Expects events already upcast; the objects are checked, not copied.
+ */
+export function decodeCustomerEvent(stored: StoredEvent): DecodedEvent {
+  const { type, data, metadata } = stored;
+  const problems: string[] = [];
+  if (isEventType(type)) DATA[type](data, 'data', problems);
+  else problems.push(`type ${JSON.stringify(type)} is not in the event catalogue`);
+  METADATA(metadata, 'metadata', problems);
+  if (problems.length > 0) throw new UndecodableEvent(stored.stream, stored.revision, problems);
+  const checked = metadata as Omit<EventMetadata, 'schemaVersion'> & { schemaVersion?: number };
+  return {
+    event: { type, data } as CustomerEvent,
+    metadata: checked.schemaVersion === undefined ? { ...checked, schemaVersion: 1 } : (checked as EventMetadata),
+  };
+}
