@@ -2,16 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { positionKey } from '@app/event-store';
-import { CustomerListItem, SqliteViewStore, ViewStore } from '@app/read-side';
+import { customerListProjection, CustomerListItem, embeddedViews, ViewPorts } from '@app/read-side';
 import { viewStoreContract } from './view-store.contract';
 import { onTempFiles } from '../support/temp-files';
 
-const files = onTempFiles<ViewStore>('view-store-contract', 'views.sqlite', (file) => new SqliteViewStore(file));
+const files = onTempFiles<ViewPorts>('view-store-contract', 'views.sqlite', embeddedViews);
 const tempDir = files.tempDir;
 
 viewStoreContract('embedded (SQLite)', files.open, files.teardown);
 
-describe('ViewStore: embedded (SQLite) only', () => {
+describe('View store: embedded (SQLite) only', () => {
   it('reads back, from a new instance on the same file, the documents and checkpoint an earlier one committed', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'views.sqlite');
@@ -27,15 +27,15 @@ describe('ViewStore: embedded (SQLite) only', () => {
       updatedAt: '2025-03-01T09:30:00.000Z',
     };
     try {
-      const first = new SqliteViewStore(file);
-      await first.commit('customer-list', [item], { commit: 42n, prepare: 42n });
+      const first = embeddedViews(file);
+      await first.writer.commit(customerListProjection, [item], { commit: 42n, prepare: 42n });
       await first.close();
 
-      const second = new SqliteViewStore(file);
+      const second = embeddedViews(file);
       try {
-        expect(await second.checkpoint('customer-list')).toEqual({ commit: 42n, prepare: 42n });
-        expect(await second.load('customer-list', [{ partnerId: item.partnerId, id: item.id }])).toStrictEqual([item]);
-        expect(await second.listCustomers({ partnerId: item.partnerId, search: 'zoë', size: 10 })).toStrictEqual({ items: [item] });
+        expect(await second.writer.checkpoint(customerListProjection)).toEqual({ commit: 42n, prepare: 42n });
+        expect(await second.writer.load(customerListProjection, [{ partnerId: item.partnerId, id: item.id }])).toStrictEqual([item]);
+        expect(await second.customerList.page({ partnerId: item.partnerId, search: 'zoë', size: 10 })).toStrictEqual({ items: [item] });
       } finally {
         await second.close();
       }

@@ -1,6 +1,6 @@
 import { customerStream, EventMetadata } from '@app/domain';
 import { comparePositions, EsdbEventStore, eventIdFor, Position } from '@app/event-store';
-import { customerListProjection, ProjectionRunner, SqliteViewStore } from '@app/read-side';
+import { customerListProjection, embeddedViews, ProjectionRunner, ViewPorts } from '@app/read-side';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,9 +36,9 @@ describe('EventStoreDB adapter: a dropped subscription', () => {
     return (await store.append(customerStream(partnerId, tenantId), [{ id: eventIdFor(commandId, 0), type: 'CustomerRelationshipEstablished', data, metadata }], 'no_stream')).position;
   }
 
-  async function reached(views: SqliteViewStore, position: Position): Promise<void> {
+  async function reached(views: ViewPorts, position: Position): Promise<void> {
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-      const checkpoint = await views.checkpoint('customer-list');
+      const checkpoint = await views.writer.checkpoint(customerListProjection);
       if (checkpoint && comparePositions(checkpoint, position) >= 0) return;
     }
     throw new Error('the projection did not catch up');
@@ -46,9 +46,9 @@ describe('EventStoreDB adapter: a dropped subscription', () => {
 
   it('is resubscribed from the last processed position, losing and repeating nothing', async () => {
     const store = EsdbEventStore.connect(double.connectionString);
-    const views = new SqliteViewStore(join(dir, 'views.sqlite'));
+    const views = embeddedViews(join(dir, 'views.sqlite'));
     const errors: unknown[] = [];
-    const runner = new ProjectionRunner(customerListProjection, store, views, { onError: (e) => errors.push(e) }, 50);
+    const runner = new ProjectionRunner({ projection: customerListProjection, events: store, views: views.writer, hooks: { onError: (e) => errors.push(e) }, retryMs: 50 });
     const partnerId = `p-${randomUUID()}`;
     try {
       runner.start();
@@ -58,7 +58,7 @@ describe('EventStoreDB adapter: a dropped subscription', () => {
       expect(double.dropSubscriptions()).toBeGreaterThan(0);
       await establish(store, partnerId);
       await reached(views, await establish(store, partnerId));
-      const page = await views.listCustomers({ partnerId, size: 10 });
+      const page = await views.customerList.page({ partnerId, size: 10 });
       expect(page.items).toHaveLength(3);
       expect(errors.length).toBeGreaterThan(0);
     } finally {

@@ -1,4 +1,4 @@
-import { MongoViewStore } from '@app/read-side';
+import { mongoViews } from '@app/read-side';
 import { describeWithMongo, MongoTestDatabases } from '../support/mongodb';
 import { viewStoreContract } from './view-store.contract';
 
@@ -6,9 +6,5 @@ describeWithMongo('MongoDB view store', (uri) => {
   const databases = new MongoTestDatabases(uri);
   afterAll(() => databases.close());
 
-  viewStoreContract('MongoDB', async () => {
-    const store = new MongoViewStore(await databases.fresh());
-    await store.ensureIndexes();
-    return store;
-  });
+  viewStoreContract('MongoDB', async () => mongoViews(await databases.fresh()));
 });

@@ -1,6 +1,6 @@
 import { customerStream, EventMetadata } from '@app/domain';
 import { comparePositions, EsdbEventStore, eventIdFor, EventStore, Position, SqliteEventStore } from '@app/event-store';
-import { LeaseStore, MongoLeaseStore, MongoViewStore, SqliteLeaseStore, SqliteViewStore, ViewStore } from '@app/read-side';
+import { embeddedViews, LeaseStore, MongoLeaseStore, mongoViews, PROJECTIONS, SqliteLeaseStore, ViewPorts } from '@app/read-side';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ const VIEWS = ['customer-list', 'account-detail'] as const;
 /** Where the projector processes project from and to, opened by the test to write and to watch. */
 interface Stores {
   events: EventStore;
-  views: ViewStore;
+  views: ViewPorts;
   leases: LeaseStore;
   close(): Promise<void>;
 }
@@ -25,10 +25,10 @@ async function openStores(dataDir: string, env: Record<string, string>): Promise
     const client = await new MongoClient(env.MONGODB_URI).connect();
     const db = client.db(env.MONGODB_DB);
     const events = EsdbEventStore.connect(env.EVENTSTORE_CONNECTION_STRING);
-    return { events, views: new MongoViewStore(db), leases: new MongoLeaseStore(db), close: async () => (await events.close(), await client.close()) };
+    return { events, views: await mongoViews(db), leases: new MongoLeaseStore(db), close: async () => (await events.close(), await client.close()) };
   }
   const events = new SqliteEventStore(join(dataDir, 'events.sqlite'));
-  const views = new SqliteViewStore(join(dataDir, 'views.sqlite'));
+  const views = embeddedViews(join(dataDir, 'views.sqlite'));
   const leases = new SqliteLeaseStore(join(dataDir, 'views.sqlite'));
   return { events, views, leases, close: async () => (await events.close(), await views.close(), await leases.close()) };
 }
@@ -53,10 +53,10 @@ async function establish(events: EventStore, partnerId: string): Promise<Positio
   return position;
 }
 
-async function projectedUpTo(views: ViewStore, position: Position, timeoutMs: number): Promise<void> {
+async function projectedUpTo(views: ViewPorts, position: Position, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const reached = await Promise.all(VIEWS.map((v) => views.checkpoint(v)));
+    const reached = await Promise.all(VIEWS.map((v) => views.writer.checkpoint(PROJECTIONS[v])));
     if (reached.every((p) => p && comparePositions(p, position) >= 0)) return;
     if (Date.now() > deadline) throw new Error(`Views did not reach ${position.commit} within ${timeoutMs} ms: ${JSON.stringify(reached, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
     await sleep(50);

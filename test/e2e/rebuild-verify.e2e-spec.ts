@@ -1,6 +1,20 @@
 import { EVENT_READER, EventReader, formatPosition } from '@app/event-store';
 import { canonicalJson } from '@app/domain';
-import { accountDetailProjection, Generations, Projection, rebuildView, searchKey, VIEW_STORE, ViewDocument, ViewName, ViewStore } from '@app/read-side';
+import {
+  ACCOUNT_DETAIL_READER,
+  accountDetailProjection,
+  CUSTOMER_LIST_READER,
+  Generations,
+  PROJECTIONS,
+  rebuildView,
+  searchKey,
+  VIEW_GENERATIONS,
+  VIEW_WRITER,
+  ViewGenerations,
+  ViewDefinition,
+  ViewName,
+  ViewPorts,
+} from '@app/read-side';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
@@ -72,7 +86,8 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
   let dataDir: string;
   let env: Record<string, string>;
   let t: TestApp | undefined;
-  let views: ViewStore;
+  /** The service's own view-store ports. */
+  let views: Omit<ViewPorts, 'close'>;
   let seeded: SeedResult;
   let auth: string;
   /** A few customers of READ_PARTNER that the reader keeps asking for. */
@@ -97,8 +112,13 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
 
     const started = Date.now();
     t = await startTestApp({ dataDir, secret: randomSecret() });
-    views = t.app.get<ViewStore>(VIEW_STORE);
-    await projectedUpTo(views, seeded.last, 240_000);
+    views = {
+      writer: t.app.get(VIEW_WRITER),
+      generations: t.app.get(VIEW_GENERATIONS),
+      customerList: t.app.get(CUSTOMER_LIST_READER),
+      accountDetail: t.app.get(ACCOUNT_DETAIL_READER),
+    };
+    await projectedUpTo(views.writer, seeded.last, 240_000);
     console.log(`[${STORES}] live projector caught up with ${seeded.events.toLocaleString('en-US')} events in ${Date.now() - started} ms (incl. start)`);
 
     auth = `Bearer ${await t.token({ partnerId: READ_PARTNER, sub: 'operator-reader', roles: ['admin-agent'] })}`;
@@ -205,7 +225,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
   });
 
   it('rebuilds every view with visible progress while reads keep being served, then switches', async () => {
-    const before = Object.fromEntries(await Promise.all(VIEWS.map(async (v) => [v, await views.activeGeneration(v)] as const)));
+    const before = Object.fromEntries(await Promise.all(VIEWS.map(async (v) => [v, await views.generations.activeGeneration(PROJECTIONS[v])] as const)));
     const reader = startReader();
     const began = Date.now();
     const result = await runCli(['rebuild'], cliEnv(), 240_000);
@@ -235,7 +255,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
       const final = lines[lines.length - 1];
       expect(final).toMatchObject({ percent: 100, events: seeded.events, position: head, head, eta: '0 s' });
 
-      const now = await views.activeGeneration(view);
+      const now = await views.generations.activeGeneration(PROJECTIONS[view]);
       expect(now).toBeGreaterThan(before[view]);
       expect(result.stdout).toContain(`${view}: rebuilt as generation ${now}, now serving reads`);
       expect(await raw!.generations(view)).toMatchObject({ active: now, building: null, shadows: [] });
@@ -264,7 +284,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
       for (let i = offset; !stopping; i++) {
         const c = sample[i % sample.length];
         try {
-          const [page, account] = await Promise.all([views.listCustomers({ partnerId: READ_PARTNER, size: 5 }), views.accountDetail({ partnerId: c.partnerId, id: c.tenantId })]);
+          const [page, account] = await Promise.all([views.customerList.page({ partnerId: READ_PARTNER, size: 5 }), views.accountDetail.get({ partnerId: c.partnerId, id: c.tenantId })]);
           reads += 2;
           const ids = page.items.map((item) => item.id);
           if (canonicalJson(ids) !== canonicalJson(firstPage)) failures.push(`${Date.now() - began} ms: list gave ${JSON.stringify(ids)}`);
@@ -306,7 +326,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
 
   it('catches a difference planted in one live document: exit 1, DIFFERS for exactly that document, differing digests', async () => {
     const victim = sample[1];
-    const generation = await views.activeGeneration('customer-list');
+    const generation = await views.generations.activeGeneration(PROJECTIONS['customer-list']);
     const restore = await raw!.plant('customer-list', generation, victim.partnerId, victim.tenantId, { companyName: 'Planted Difference Inc' });
     try {
       const began = Date.now();
@@ -344,8 +364,8 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
 
     const mid = await raw!.generations(view);
     expect(mid).toMatchObject({ active: before.active, building: before.last + 1 });
-    expect(await views.activeGeneration(view)).toBe(before.active);
-    const reachedBeforeKill = await views.checkpoint(view, mid.building!);
+    expect(await views.generations.activeGeneration(PROJECTIONS[view])).toBe(before.active);
+    const reachedBeforeKill = await views.writer.checkpoint(PROJECTIONS[view], mid.building!);
     expect(reachedBeforeKill).not.toBeNull();
     expect(reachedBeforeKill!.commit).toBeLessThan(seeded.last.commit);
 
@@ -360,7 +380,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
     expectExit(resumed, 0);
     // The generation the interrupted run began, not a fresh one: (previous last handed out) + 1.
     expect(resumed.stdout).toContain(`${view}: rebuilt as generation ${mid.building}, now serving reads`);
-    expect(await views.activeGeneration(view)).toBe(mid.building);
+    expect(await views.generations.activeGeneration(PROJECTIONS[view])).toBe(mid.building);
     expect(await raw!.generations(view)).toMatchObject({ active: mid.building, building: null, last: mid.building });
     // It went on from where the killed run stopped, not from zero.
     const final = progressLines(resumed.stderr, view).at(-1);
@@ -368,7 +388,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
     expect(final!.events).toBeGreaterThan(0);
     expect(final!.events).toBeLessThan(seeded.events);
     // The other view was not touched.
-    expect(await views.activeGeneration('account-detail')).toBe((await raw!.generations('account-detail')).active);
+    expect(await views.generations.activeGeneration(PROJECTIONS['account-detail'])).toBe((await raw!.generations('account-detail')).active);
 
     await expectViewsServeSeededData();
     const verified = await runCli(['verify', '--projection', view], cliEnv(), 240_000);
@@ -426,10 +446,10 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
     const view: ViewName = 'account-detail';
     const target = seeded.customers.filter((c) => c.partnerId === READ_PARTNER).at(-3)!;
     let late: { position: string; revision: number; name: string } | undefined;
-    const hooked: ViewStore = new Proxy(views, {
+    const hooked: ViewGenerations = new Proxy(views.generations, {
       get(store, property, receiver) {
         if (property === 'finishRebuild') {
-          return async (name: ViewName, generation: number) => {
+          return async (name: ViewDefinition, generation: number) => {
             const res = await t!.http.post(`/v1/customers/${target.tenantId}/rename`).set('Authorization', auth).send({ companyName: 'Renamed just before the switch' }).timeout(10_000);
             expect(res.status).toBe(200);
             late = { position: res.body.position, revision: res.body.revision, name: 'Renamed just before the switch' };
@@ -443,13 +463,13 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
         return typeof value === 'function' ? value.bind(store) : value;
       },
     });
-    const { generation } = await rebuildView(accountDetailProjection as Projection<ViewDocument>, t!.app.get<EventReader>(EVENT_READER), hooked);
-    expect(await views.activeGeneration(view)).toBe(generation);
+    const { generation } = await rebuildView(accountDetailProjection, { events: t!.app.get<EventReader>(EVENT_READER), writer: views.writer, generations: hooked });
+    expect(await views.generations.activeGeneration(PROJECTIONS[view])).toBe(generation);
     expect(late).toBeDefined();
 
     // ...and still served after it.
     const after = await detail(target).query({ minPosition: late!.position });
-    const checkpoint = await views.checkpoint(view);
+    const checkpoint = await views.writer.checkpoint(PROJECTIONS[view]);
     expect({
       status: after.status,
       companyName: after.body?.billingProfile?.companyName,

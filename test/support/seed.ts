@@ -1,6 +1,6 @@
 import { BillingDetails, CustomerEventType, customerStream, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
 import { comparePositions, EsdbEventStore, eventIdFor, EventStore, NewEvent, Position, SqliteEventStore } from '@app/event-store';
-import { ViewName, ViewStore } from '@app/read-side';
+import { PROJECTIONS, ViewName, ViewWriter } from '@app/read-side';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -124,10 +124,10 @@ export async function seedCustomers(
 }
 
 /** Waits until the active generation of every view has projected `position`. */
-export async function projectedUpTo(views: ViewStore, position: Position, timeoutMs: number): Promise<void> {
+export async function projectedUpTo(views: ViewWriter, position: Position, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const reached = await Promise.all(VIEWS.map((v) => views.checkpoint(v)));
+    const reached = await Promise.all(VIEWS.map((v) => views.checkpoint(PROJECTIONS[v])));
     if (reached.every((p) => p && comparePositions(p, position) >= 0)) return;
     if (Date.now() > deadline) {
       throw new Error(`Views did not reach ${position.commit} within ${timeoutMs} ms: ${JSON.stringify(reached, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);

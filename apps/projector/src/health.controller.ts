@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EVENT_READER, EventReader } from '@app/event-store';
 import { Metrics } from '@app/platform';
-import { ProjectionStatusService, VIEW_STORE, ViewStore } from '@app/read-side';
+import { customerListProjection, ProjectionStatusService, VIEW_WRITER, ViewWriter } from '@app/read-side';
 import type { Response } from 'express';
 import { ProjectorService } from './projector.service';
 
@@ -16,7 +16,7 @@ import { ProjectorService } from './projector.service';
 export class HealthController {
   constructor(
     @Inject(EVENT_READER) private readonly events: EventReader,
-    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(VIEW_WRITER) private readonly views: ViewWriter,
     private readonly metrics: Metrics,
     private readonly status: ProjectionStatusService,
     @Optional() private readonly projector?: ProjectorService,
@@ -33,7 +33,7 @@ export class HealthController {
   ): Promise<{ status: string; checks: Record<string, string>; activeProjections?: number }> {
     const checks: Record<string, string> = {
       eventStore: await probe(() => this.events.readAll({ direction: 'backwards', maxCount: 1 })),
-      viewStore: await probe(() => this.views.checkpoint('customer-list')),
+      viewStore: await probe(() => this.views.checkpoint(customerListProjection)),
       projectionLag: (await this.status.withinBound().catch(() => false)) ? 'up' : 'down',
     };
     if (this.projector) checks.projector = this.projector.isRunning ? 'up' : 'down';

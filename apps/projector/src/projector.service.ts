@@ -9,9 +9,9 @@ import {
   LeaseStore,
   Projection,
   ProjectionRunner,
-  VIEW_STORE,
+  VIEW_WRITER,
   ViewDocument,
-  ViewStore,
+  ViewWriter,
 } from '@app/read-side';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -29,7 +29,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     @Inject(EVENT_READER) events: EventReader,
-    @Inject(VIEW_STORE) views: ViewStore,
+    @Inject(VIEW_WRITER) views: ViewWriter,
     @Inject(LEASE_STORE) leases: LeaseStore,
     @Inject(APP_CONFIG) config: StoresConfig,
     metrics: Metrics,
@@ -37,20 +37,25 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
     const leased = <V extends ViewDocument>(projection: Projection<V>) => {
       const onError = (error: unknown) =>
         this.logger.error(`${projection.name} failed; restarting from its checkpoint`, error instanceof Error ? error.stack : String(error));
-      return new LeasedProjection(
-        projection.name,
-        (mayCommit) =>
-          new ProjectionRunner(projection, events, views, {
-            mayCommit,
-            onCommitted: (checkpoint) => metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit)),
-            onError,
+      return new LeasedProjection({
+        name: projection.name,
+        runner: (mayCommit) =>
+          new ProjectionRunner({
+            projection,
+            events,
+            views,
+            hooks: {
+              mayCommit,
+              onCommitted: (checkpoint) => metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit)),
+              onError,
+            },
           }),
         leases,
-        this.owner,
-        config.projectorLeaseMs,
+        owner: this.owner,
+        ttlMs: config.projectorLeaseMs,
         onError,
-        (active) => this.logger.log(`${active ? 'Projecting' : 'Lost the lease of'} ${projection.name} (${this.owner})`),
-      );
+        onActiveChange: (active) => this.logger.log(`${active ? 'Projecting' : 'Lost the lease of'} ${projection.name} (${this.owner})`),
+      });
     };
     this.projections = [leased(customerListProjection), leased(accountDetailProjection)];
   }

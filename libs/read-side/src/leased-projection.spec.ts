@@ -10,17 +10,17 @@ function harness(answers: boolean[]) {
     close: async () => undefined,
   };
   let mayCommit: () => Promise<boolean> = async () => false;
-  const projection = new LeasedProjection(
-    'customer-list',
-    (fence) => {
+  const projection = new LeasedProjection({
+    name: 'customer-list',
+    runner: (fence) => {
       mayCommit = fence;
       return { start: () => void calls.start++, stop: async () => void calls.stop++ };
     },
     leases,
-    'me',
-    300,
-    () => undefined,
-  );
+    owner: 'me',
+    ttlMs: 300,
+    onError: () => undefined,
+  });
   return { projection, calls, mayCommit: () => mayCommit() };
 }
 

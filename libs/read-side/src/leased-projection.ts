@@ -5,6 +5,19 @@ interface Startable {
   stop(): Promise<void>;
 }
 
+export interface LeasedProjectionOptions {
+  /** The lease's name: the projection's. */
+  readonly name: string;
+  /** Builds the runner, given the fence it must ask before every commit. */
+  readonly runner: (mayCommit: () => Promise<boolean>) => Startable;
+  readonly leases: LeaseStore;
+  /** Who this process is, as the lease records it. */
+  readonly owner: string;
+  readonly ttlMs: number;
+  readonly onError: (error: unknown) => void;
+  readonly onActiveChange?: (active: boolean) => void;
+}
+
 /**
  * Runs a projection only while this process holds its lease: it tries to take the lease every
  * third of its lifetime, starts the runner when it gets it and stops it when it is lost. Another
@@ -17,16 +30,8 @@ export class LeasedProjection {
   private readonly runner: Startable;
   private ticking: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly name: string,
-    runnerFor: (mayCommit: () => Promise<boolean>) => Startable,
-    private readonly leases: LeaseStore,
-    private readonly owner: string,
-    private readonly ttlMs: number,
-    private readonly onError: (error: unknown) => void,
-    private readonly onActiveChange: (active: boolean) => void = () => undefined,
-  ) {
-    this.runner = runnerFor(this.mayCommit);
+  constructor(private readonly options: LeasedProjectionOptions) {
+    this.runner = options.runner(this.mayCommit);
   }
 
   get isActive(): boolean {
@@ -34,14 +39,17 @@ export class LeasedProjection {
   }
 
   /** The fence the runner asks before every commit: renewing fails once another owner holds the lease. */
-  readonly mayCommit = (): Promise<boolean> => this.leases.acquire(this.name, this.owner, this.ttlMs).catch(() => false);
+  readonly mayCommit = (): Promise<boolean> => {
+    const { leases, name, owner, ttlMs } = this.options;
+    return leases.acquire(name, owner, ttlMs).catch(() => false);
+  };
 
   start(): void {
     const tick = () => {
       this.ticking = this.ticking.then(() => this.tick());
     };
     tick();
-    this.timer = setInterval(tick, Math.max(100, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(tick, Math.max(100, Math.floor(this.options.ttlMs / 3)));
   }
 
   async stop(): Promise<void> {
@@ -51,7 +59,7 @@ export class LeasedProjection {
     await this.ticking;
     if (this.active) await this.runner.stop();
     this.active = false;
-    await this.leases.release(this.name, this.owner).catch(this.onError);
+    await this.options.leases.release(this.options.name, this.options.owner).catch(this.options.onError);
   }
 
   private async tick(): Promise<void> {
@@ -61,12 +69,12 @@ export class LeasedProjection {
       // Also when already active: a runner that stopped itself after a failed renewal at commit
       // time (a store blip) starts again once the lease is confirmed; start() is idempotent.
       this.runner.start();
-      if (!this.active) this.onActiveChange(true);
+      if (!this.active) this.options.onActiveChange?.(true);
       this.active = true;
     } else if (this.active) {
       this.active = false;
       await this.runner.stop();
-      this.onActiveChange(false);
+      this.options.onActiveChange?.(false);
     }
   }
 }

@@ -4,18 +4,18 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CustomerEvent, customerStream } from '@app/domain';
 import { comparePositions, EventStore, Position, positionKey, RecordedEvent, SqliteEventStore } from '@app/event-store';
-import { SqliteViewStore } from './embedded/sqlite-view-store';
+import { embeddedViews } from './embedded/embedded-views';
 import { toProjectedEvent } from './projected-event';
 import { ProjectionRunner } from './projection-runner';
-import { accountDetailProjection } from './projections/account-detail.projection';
-import { customerListProjection } from './projections/customer-list.projection';
+import { accountDetailProjection } from './projections/account-detail/account-detail.projection';
+import { customerListProjection } from './projections/customer-list/customer-list.projection';
 import { billingDetails, events, metadata, toAppend } from './testing/events';
-import { DocumentKey, ViewStore } from './view-store';
-import { AccountDetail, CustomerListItem, Projection, ViewDocument, ViewName } from './views';
+import { ViewPorts } from './view-ports';
+import { DocumentKey } from './view-writer';
+import { CustomerListItem, Projection, ViewDocument } from './views';
 
 const CONTOSO_CSP = 'partner-contoso-csp';
 const FABRIKAM_RESELLER = 'partner-fabrikam-reseller';
-const VIEWS: ViewName[] = ['customer-list', 'account-detail'];
 const PROJECTIONS = [customerListProjection, accountDetailProjection] as const;
 
 /** A relationship in the event store: its stream and how far it has been written. */
@@ -47,8 +47,8 @@ function eventStore(file = 'events.sqlite'): SqliteEventStore {
   return store;
 }
 
-function viewStore(file = 'views.sqlite'): SqliteViewStore {
-  const store = new SqliteViewStore(path.join(dir, file));
+function viewStore(file = 'views.sqlite'): ViewPorts {
+  const store = embeddedViews(path.join(dir, file));
   opened.push(store);
   return store;
 }
@@ -56,23 +56,24 @@ function viewStore(file = 'views.sqlite'): SqliteViewStore {
 function runner<V extends ViewDocument>(
   projection: Projection<V>,
   store: EventStore,
-  views: ViewStore,
+  views: ViewPorts,
   commits: { events: number; batches: number[] } = { events: 0, batches: [] },
 ): ProjectionRunner<V> {
-  const r = new ProjectionRunner(projection, store, views, {
-    onCommitted: (_checkpoint, n) => {
+  const hooks = {
+    onCommitted: (_checkpoint: Position, n: number) => {
       commits.events += n;
       commits.batches.push(n);
     },
-    onError: (error) => {
+    onError: (error: unknown) => {
       throw error;
     },
-  }, 10);
+  };
+  const r = new ProjectionRunner({ projection, events: store, views: views.writer, hooks, retryMs: 10 });
   runners.push(r);
   return r;
 }
 
-function startBoth(store: EventStore, views: ViewStore) {
+function startBoth(store: EventStore, views: ViewPorts) {
   const counts = { 'customer-list': { events: 0, batches: [] as number[] }, 'account-detail': { events: 0, batches: [] as number[] } };
   const started = [
     runner(customerListProjection, store, views, counts['customer-list']),
@@ -133,10 +134,10 @@ async function writeHistory(store: EventStore) {
   return { customers: [contoso, fabrikam, tailspin, contosoViaReseller], contoso, fabrikam, tailspin, contosoViaReseller, last };
 }
 
-async function waitForCheckpoints(views: ViewStore, target: Position, timeoutMs = 10_000): Promise<void> {
+async function waitForCheckpoints(views: ViewPorts, target: Position, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const checkpoints = await Promise.all(VIEWS.map((v) => views.checkpoint(v)));
+    const checkpoints = await Promise.all(PROJECTIONS.map((v) => views.writer.checkpoint(v)));
     if (checkpoints.every((c) => c !== null && comparePositions(c, target) >= 0)) return;
     if (Date.now() > deadline) {
       throw new Error(`Checkpoints ${checkpoints.map((c) => (c ? positionKey(c) : 'none')).join(', ')} did not reach ${positionKey(target)} in ${timeoutMs} ms.`);
@@ -148,15 +149,15 @@ async function waitForCheckpoints(views: ViewStore, target: Position, timeoutMs 
 const keyOf = (c: Customer): DocumentKey => ({ partnerId: c.partnerId, id: c.tenantId });
 
 /** Every document of both views, read through the port: by key, and as each partner's whole list. */
-async function snapshot(views: ViewStore, customers: readonly Customer[]) {
+async function snapshot(views: ViewPorts, customers: readonly Customer[]) {
   const keys = customers.map(keyOf);
   const partners = [...new Set(customers.map((c) => c.partnerId))].sort();
   return {
-    list: await views.load<CustomerListItem>('customer-list', keys),
-    detail: await views.load<AccountDetail>('account-detail', keys),
-    pages: await Promise.all(partners.map((partnerId) => views.listCustomers({ partnerId, size: 1000 }))),
-    details: await Promise.all(keys.map((k) => views.accountDetail(k))),
-    checkpoints: await Promise.all(VIEWS.map((v) => views.checkpoint(v))),
+    list: await views.writer.load(customerListProjection, keys),
+    detail: await views.writer.load(accountDetailProjection, keys),
+    pages: await Promise.all(partners.map((partnerId) => views.customerList.page({ partnerId, size: 1000 }))),
+    details: await Promise.all(keys.map((k) => views.accountDetail.get(k))),
+    checkpoints: await Promise.all(PROJECTIONS.map((v) => views.writer.checkpoint(v))),
   };
 }
 
@@ -175,15 +176,15 @@ describe('ProjectionRunner (embedded stores)', () => {
     startBoth(store, views);
     await waitForCheckpoints(views, history.last);
 
-    for (const v of VIEWS) expect(await views.checkpoint(v)).toEqual(history.last);
+    for (const v of PROJECTIONS) expect(await views.writer.checkpoint(v)).toEqual(history.last);
     for (const c of history.customers) {
-      const [item] = await views.load<CustomerListItem>('customer-list', [keyOf(c)]);
+      const [item] = await views.writer.load(customerListProjection, [keyOf(c)]);
       expect(item).toStrictEqual(await folded(customerListProjection, store, c));
-      expect(await views.accountDetail(keyOf(c))).toStrictEqual(await folded(accountDetailProjection, store, c));
+      expect(await views.accountDetail.get(keyOf(c))).toStrictEqual(await folded(accountDetailProjection, store, c));
     }
 
     // Spot checks of what the pages show, beyond "the same as the fold".
-    const contosoPage = await views.listCustomers({ partnerId: CONTOSO_CSP, size: 10 });
+    const contosoPage = await views.customerList.page({ partnerId: CONTOSO_CSP, size: 10 });
     expect(contosoPage.items.map((i) => [i.companyName, i.id])).toEqual([
       ['Contoso (EMEA)', history.contoso.tenantId],
       ['Fabrikam Friendly', history.fabrikam.tenantId],
@@ -195,7 +196,7 @@ describe('ProjectionRunner (embedded stores)', () => {
       revision: 3,
       position: positionKey(history.last),
     });
-    const contosoDetail = await views.accountDetail(keyOf(history.contoso));
+    const contosoDetail = await views.accountDetail.get(keyOf(history.contoso));
     expect(contosoDetail).toMatchObject({
       breadcrumbName: 'Contoso Ltd',
       companyProfile: { tenantId: history.contoso.tenantId, domain: 'contoso.onmicrosoft.com', companyName: 'Contoso Ltd' },
@@ -203,11 +204,11 @@ describe('ProjectionRunner (embedded stores)', () => {
       updatedBy: 'agent-carol@partner.example',
     });
     // The same tenant under the other partner has names of its own.
-    expect(await views.accountDetail(keyOf(history.contosoViaReseller))).toMatchObject({
+    expect(await views.accountDetail.get(keyOf(history.contosoViaReseller))).toMatchObject({
       breadcrumbName: 'Contoso Ltd',
       billingProfile: { companyName: 'Contoso via Reseller' },
     });
-    const resellerPage = await views.listCustomers({ partnerId: FABRIKAM_RESELLER, size: 10 });
+    const resellerPage = await views.customerList.page({ partnerId: FABRIKAM_RESELLER, size: 10 });
     expect(resellerPage.items.map((i) => i.companyName)).toEqual(['Contoso via Reseller', 'Tailspin Toys']);
     expect(resellerPage.items[1]).toMatchObject({ selfPurchase: { resources: ['AzureReservedInstances'] }, costManagement: { enabled: false } });
   });
@@ -222,10 +223,10 @@ describe('ProjectionRunner (embedded stores)', () => {
     const last = await write(store, history.tailspin, events.renamed('Tailspin Toys', 'Tailspin (Live)'));
     await waitForCheckpoints(views, last);
 
-    for (const v of VIEWS) expect(await views.checkpoint(v)).toEqual(last);
-    const [item] = await views.load<CustomerListItem>('customer-list', [keyOf(history.tailspin)]);
+    for (const v of PROJECTIONS) expect(await views.writer.checkpoint(v)).toEqual(last);
+    const [item] = await views.writer.load(customerListProjection, [keyOf(history.tailspin)]);
     expect(item.companyName).toBe('Tailspin (Live)');
-    expect((await views.accountDetail(keyOf(history.tailspin)))?.billingProfile.companyName).toBe('Tailspin (Live)');
+    expect((await views.accountDetail.get(keyOf(history.tailspin)))?.billingProfile.companyName).toBe('Tailspin (Live)');
   });
 
   it('resumes after a crash: a new runner on new store instances over the same files carries on from the checkpoint', async () => {
@@ -247,18 +248,18 @@ describe('ProjectionRunner (embedded stores)', () => {
     const last = await write(store, newcomer, events.renamed('Northwind Traders', 'Northwind'));
 
     const views = viewStore();
-    expect(await views.checkpoint('customer-list')).toEqual(history.last);
+    expect(await views.writer.checkpoint(customerListProjection)).toEqual(history.last);
     const { counts } = startBoth(store, views);
     await waitForCheckpoints(views, last);
 
     // Only what came after the checkpoint was delivered again.
     expect(counts['customer-list'].events).toBe(4);
     expect(counts['account-detail'].events).toBe(4);
-    for (const v of VIEWS) expect(await views.checkpoint(v)).toEqual(last);
+    for (const v of PROJECTIONS) expect(await views.writer.checkpoint(v)).toEqual(last);
     for (const c of [...history.customers, newcomer]) {
-      const [item] = await views.load<CustomerListItem>('customer-list', [keyOf(c)]);
+      const [item] = await views.writer.load(customerListProjection, [keyOf(c)]);
       expect(item).toStrictEqual(await folded(customerListProjection, store, c));
-      expect(await views.accountDetail(keyOf(c))).toStrictEqual(await folded(accountDetailProjection, store, c));
+      expect(await views.accountDetail.get(keyOf(c))).toStrictEqual(await folded(accountDetailProjection, store, c));
     }
   });
 
@@ -277,7 +278,7 @@ describe('ProjectionRunner (embedded stores)', () => {
     await stopAll();
 
     const rebuilt = viewStore('rebuilt.sqlite');
-    expect(await rebuilt.checkpoint('customer-list')).toBeNull();
+    expect(await rebuilt.writer.checkpoint(customerListProjection)).toBeNull();
     startBoth(store, rebuilt);
     await waitForCheckpoints(rebuilt, last);
 
@@ -342,13 +343,13 @@ describe('ProjectionRunner (embedded stores)', () => {
     startBoth(store, views);
     await waitForCheckpoints(views, last);
 
-    for (const v of VIEWS) expect(await views.checkpoint(v)).toEqual(last);
+    for (const v of PROJECTIONS) expect(await views.writer.checkpoint(v)).toEqual(last);
     for (const c of history.customers) {
-      const [item] = await views.load<CustomerListItem>('customer-list', [keyOf(c)]);
+      const [item] = await views.writer.load(customerListProjection, [keyOf(c)]);
       expect(item).toStrictEqual(await folded(customerListProjection, store, c));
-      expect(await views.accountDetail(keyOf(c))).toStrictEqual(await folded(accountDetailProjection, store, c));
+      expect(await views.accountDetail.get(keyOf(c))).toStrictEqual(await folded(accountDetailProjection, store, c));
     }
-    expect((await views.listCustomers({ partnerId: CONTOSO_CSP, size: 100 })).items).toHaveLength(2);
+    expect((await views.customerList.page({ partnerId: CONTOSO_CSP, size: 100 })).items).toHaveLength(2);
   });
 
   it('a batch of only foreign events writes no document and moves the checkpoint to its last event', async () => {

@@ -2,7 +2,8 @@ import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { EventReader, Position, RecordedEvent } from '@app/event-store';
 import { batches } from './batches';
 import { toProjectedEvent } from './projected-event';
-import { DocumentKey, StaleGeneration, ViewStore } from './view-store';
+import { StaleGeneration } from './view-generations';
+import { DocumentKey, ViewWriter } from './view-writer';
 import { Projection, ViewDocument } from './views';
 
 const BATCH_SIZE = 500;
@@ -20,6 +21,17 @@ export interface RunnerHooks {
   onError?(error: unknown): void;
 }
 
+export interface ProjectionRunnerOptions<V extends ViewDocument> {
+  readonly projection: Projection<V>;
+  readonly events: EventReader;
+  readonly views: ViewWriter;
+  readonly hooks?: RunnerHooks;
+  /** How long to wait before starting again after a failure; 1000 ms unless given. */
+  readonly retryMs?: number;
+  /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
+  readonly generation?: number;
+}
+
 /**
  * Feeds one projection from the store's subscription: each batch of events is folded into its
  * documents and committed with the new checkpoint, awaited before the next batch. After a failure
@@ -30,20 +42,16 @@ export class ProjectionRunner<V extends ViewDocument> {
   private subscription: { close(): Promise<void> } | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(
-    private readonly projection: Projection<V>,
-    private readonly events: EventReader,
-    private readonly views: ViewStore,
-    private readonly hooks: RunnerHooks = {},
-    private readonly retryMs = 1000,
-    /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
-    private readonly fixedGeneration?: number,
-  ) {
-    this.generation = fixedGeneration;
-  }
-
   /** The generation this runner writes to now (the active one is resolved at each start). */
   private generation: number | undefined;
+
+  constructor(private readonly options: ProjectionRunnerOptions<V>) {
+    this.generation = options.generation;
+  }
+
+  private get hooks(): RunnerHooks {
+    return this.options.hooks ?? {};
+  }
 
   start(): void {
     this.stopped = false;
@@ -65,19 +73,20 @@ export class ProjectionRunner<V extends ViewDocument> {
         if (error instanceof StaleGeneration) {
           // A rebuild made another generation active: go on there, from its checkpoint. A fixed
           // generation that is gone (a finished or abandoned rebuild) ends this runner.
-          if (this.fixedGeneration !== undefined) return;
+          if (this.options.generation !== undefined) return;
           continue;
         }
         this.hooks.onError?.(error);
-        await new Promise((r) => setTimeout(r, this.retryMs));
+        await new Promise((r) => setTimeout(r, this.options.retryMs ?? 1000));
       }
     }
   }
 
   private async follow(): Promise<void> {
-    this.generation = this.fixedGeneration ?? (await this.views.activeGeneration(this.projection.name));
-    const after = (await this.views.checkpoint(this.projection.name, this.generation)) ?? undefined;
-    const subscription = this.events.subscribeToAll({ after, filter: { streamNamePrefix: CUSTOMER_STREAM_PREFIX } });
+    const { projection, events, views } = this.options;
+    this.generation = this.options.generation ?? (await views.activeGeneration(projection));
+    const after = (await views.checkpoint(projection, this.generation)) ?? undefined;
+    const subscription = events.subscribeToAll({ after, filter: { streamNamePrefix: CUSTOMER_STREAM_PREFIX } });
     this.subscription = subscription;
     try {
       for await (const batch of batches(subscription, BATCH_SIZE)) {
@@ -91,23 +100,24 @@ export class ProjectionRunner<V extends ViewDocument> {
 
   /** Folds one batch into the documents it touches and commits them with the batch's last position. */
   async apply(batch: readonly RecordedEvent[]): Promise<void> {
+    const { projection, views } = this.options;
     const projected = batch.map(toProjectedEvent).filter((e) => e !== null);
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
     const documents = new Map<string, V | null>();
-    for (const doc of await this.views.load<V>(this.projection.name, [...keys.values()], this.generation)) {
+    for (const doc of await views.load(projection, [...keys.values()], this.generation)) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     for (const e of projected) {
       const key = `${e.partnerId}/${e.tenantId}`;
-      documents.set(key, this.projection.evolve(documents.get(key) ?? null, e));
+      documents.set(key, projection.evolve(documents.get(key) ?? null, e));
     }
     const changed = [...documents.values()].filter((d): d is V => d !== null);
     const checkpoint = batch[batch.length - 1].position;
     // Without the lease nothing is committed; the run ends with an error and starts again from the
     // durable checkpoint, so no batch read ahead can be committed past this one.
-    if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(this.projection.name);
-    await this.views.commit(this.projection.name, changed, checkpoint, this.generation);
+    if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
+    await views.commit(projection, changed, checkpoint, this.generation);
     this.hooks.onCommitted?.(checkpoint, batch.length);
   }
 }

@@ -3,10 +3,10 @@ import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { EVENT_READER, EventReader, formatPosition } from '@app/event-store';
 import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
-import { VIEW_STORE, ViewStore } from './view-store';
+import { PROJECTIONS } from './projections/projections';
+import { VIEW_WRITER, ViewWriter } from './view-writer';
 import { ViewName } from './views';
 
-const VIEWS: readonly ViewName[] = ['customer-list', 'account-detail'];
 // Counting further behind than this costs more than it tells an operator.
 const LAG_COUNT_LIMIT = 10_000;
 
@@ -28,7 +28,7 @@ export interface ProjectionStatus {
 export class ProjectionStatusService {
   constructor(
     @Inject(EVENT_READER) private readonly events: EventReader,
-    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(VIEW_WRITER) private readonly views: ViewWriter,
     @Inject(APP_CONFIG) private readonly config: StoresConfig,
     metrics: Metrics,
   ) {
@@ -73,12 +73,12 @@ export class ProjectionStatusService {
     const filter = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
     const [head] = await this.events.readAll({ filter, direction: 'backwards', maxCount: 1 });
     return Promise.all(
-      VIEWS.map(async (name) => {
-        const generation = await this.views.activeGeneration(name);
-        const checkpoint = await this.views.checkpoint(name, generation);
+      Object.values(PROJECTIONS).map(async (view) => {
+        const generation = await this.views.activeGeneration(view);
+        const checkpoint = await this.views.checkpoint(view, generation);
         const behind = await this.events.readAll({ after: checkpoint ?? undefined, filter, maxCount: LAG_COUNT_LIMIT });
         return {
-          name,
+          name: view.name,
           generation,
           checkpoint: checkpoint ? formatPosition(checkpoint) : null,
           head: head ? formatPosition(head.position) : null,

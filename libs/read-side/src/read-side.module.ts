@@ -4,17 +4,21 @@ import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteLeaseStore } from './embedded/sqlite-lease-store';
-import { SqliteViewStore } from './embedded/sqlite-view-store';
+import { embeddedViews } from './embedded/embedded-views';
 import { LEASE_STORE, LeaseStore } from './lease';
 import { MongoLeaseStore } from './mongodb/mongo-lease-store';
-import { MongoViewStore } from './mongodb/mongo-view-store';
-import { VIEW_STORE, ViewStore } from './view-store';
+import { mongoViews } from './mongodb/mongo-views';
+import { VIEW_PORTS, ViewPorts } from './view-ports';
+import { ACCOUNT_DETAIL_READER } from './projections/account-detail/account-detail.reader';
+import { CUSTOMER_LIST_READER } from './projections/customer-list/customer-list.reader';
+import { VIEW_GENERATIONS } from './view-generations';
+import { VIEW_WRITER } from './view-writer';
 import { ProjectionStatusService } from './projection-status';
 
 @Injectable()
 class ReadSideCloser implements OnApplicationShutdown {
   constructor(
-    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(VIEW_PORTS) private readonly views: ViewPorts,
     @Inject(LEASE_STORE) private readonly leases: LeaseStore,
   ) {}
 
@@ -24,6 +28,8 @@ class ReadSideCloser implements OnApplicationShutdown {
 }
 
 const MONGO = { token: MONGO_DB, optional: true };
+// Each port's token hands out its part of the configured store's views.
+const part = (token: symbol, pick: (views: ViewPorts) => unknown) => ({ provide: token, inject: [VIEW_PORTS], useFactory: pick });
 
 function embeddedFile(config: StoresConfig): string {
   mkdirSync(config.dataDir, { recursive: true });
@@ -33,15 +39,14 @@ function embeddedFile(config: StoresConfig): string {
 @Module({
   providers: [
     {
-      provide: VIEW_STORE,
+      provide: VIEW_PORTS,
       inject: [APP_CONFIG, MONGO],
-      useFactory: async (config: StoresConfig, db?: Db): Promise<ViewStore> => {
-        if (!db) return new SqliteViewStore(embeddedFile(config));
-        const store = new MongoViewStore(db);
-        await store.ensureIndexes();
-        return store;
-      },
+      useFactory: (config: StoresConfig, db?: Db): ViewPorts | Promise<ViewPorts> => (db ? mongoViews(db) : embeddedViews(embeddedFile(config))),
     },
+    part(VIEW_WRITER, (views) => views.writer),
+    part(VIEW_GENERATIONS, (views) => views.generations),
+    part(CUSTOMER_LIST_READER, (views) => views.customerList),
+    part(ACCOUNT_DETAIL_READER, (views) => views.accountDetail),
     {
       provide: LEASE_STORE,
       inject: [APP_CONFIG, MONGO],
@@ -50,6 +55,6 @@ function embeddedFile(config: StoresConfig): string {
     ReadSideCloser,
     ProjectionStatusService,
   ],
-  exports: [VIEW_STORE, LEASE_STORE, ProjectionStatusService],
+  exports: [VIEW_WRITER, VIEW_GENERATIONS, CUSTOMER_LIST_READER, ACCOUNT_DETAIL_READER, LEASE_STORE, ProjectionStatusService],
 })
 export class ReadSideModule {}

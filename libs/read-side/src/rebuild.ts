@@ -2,8 +2,17 @@ import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EventReader, Position, positionKey } from '@app/event-store';
 import { createHash } from 'node:crypto';
 import { ProjectionRunner } from './projection-runner';
-import { ViewStore } from './view-store';
+import { ViewDefinition } from './view-definition';
+import { ViewGenerations } from './view-generations';
+import { ViewWriter } from './view-writer';
 import { Projection, ViewDocument, ViewName } from './views';
+
+/** What rebuild and verify work on: the events, and the views through both ports. */
+export interface RebuildStores {
+  readonly events: EventReader;
+  readonly writer: ViewWriter;
+  readonly generations: ViewGenerations;
+}
 
 export interface Progress {
   readonly view: ViewName;
@@ -23,17 +32,16 @@ const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
  * Projects one generation from its checkpoint (zero for a new one) up to the log's head as it is
  * now, page by page, reporting progress. Returns where it stopped.
  */
-export async function projectGeneration(
-  projection: Projection<ViewDocument>,
-  events: EventReader,
-  views: ViewStore,
+export async function projectGeneration<V extends ViewDocument>(
+  projection: Projection<V>,
+  { events, writer }: Pick<RebuildStores, 'events' | 'writer'>,
   generation: number,
   onProgress: (progress: Progress) => void = () => undefined,
 ): Promise<Position | null> {
-  const runner = new ProjectionRunner(projection, events, views, {}, 1000, generation);
+  const runner = new ProjectionRunner({ projection, events, views: writer, generation });
   const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
   const head = last?.position ?? null;
-  const start = (await views.checkpoint(projection.name, generation)) ?? null;
+  const start = (await writer.checkpoint(projection, generation)) ?? null;
   const began = Date.now();
   let position = start;
   let count = 0;
@@ -69,18 +77,17 @@ function progressAlong(start: Position | null, position: Position | null, head: 
  * serving reads, then makes it active in one step. Interrupted, it resumes where it stopped the next
  * time; it never switches to a generation that has not reached the head.
  */
-export async function rebuildView(
-  projection: Projection<ViewDocument>,
-  events: EventReader,
-  views: ViewStore,
+export async function rebuildView<V extends ViewDocument>(
+  projection: Projection<V>,
+  stores: RebuildStores,
   onProgress?: (progress: Progress) => void,
 ): Promise<{ generation: number; position: Position | null }> {
-  const generation = await views.beginRebuild(projection.name);
-  await projectGeneration(projection, events, views, generation, onProgress);
-  await views.finishRebuild(projection.name, generation);
+  const generation = await stores.generations.beginRebuild(projection);
+  await projectGeneration(projection, stores, generation, onProgress);
+  await stores.generations.finishRebuild(projection, generation);
   // Events the live projector applied between the last page and the switch: project them into the
   // new generation now rather than wait for the next event to make the live projector notice.
-  const position = await projectGeneration(projection, events, views, generation);
+  const position = await projectGeneration(projection, stores, generation);
   return { generation, position };
 }
 
@@ -100,26 +107,25 @@ export interface Verification {
  * Projects a shadow generation from zero, waits until the live view has reached the same position,
  * and compares the two document by document; the shadow is dropped afterwards.
  */
-export async function verifyView(
-  projection: Projection<ViewDocument>,
-  events: EventReader,
-  views: ViewStore,
+export async function verifyView<V extends ViewDocument>(
+  projection: Projection<V>,
+  stores: RebuildStores,
   options: { onProgress?: (progress: Progress) => void; liveWaitMs?: number } = {},
 ): Promise<Verification> {
-  const view = projection.name;
-  const shadow = await views.createShadow(view);
+  const { generations } = stores;
+  const shadow = await generations.createShadow(projection);
   try {
-    const reached = await projectGeneration(projection, events, views, shadow, options.onProgress);
-    await waitForLive(views, view, reached, options.liveWaitMs ?? 60_000);
+    const reached = await projectGeneration(projection, stores, shadow, options.onProgress);
+    await waitForLive(stores.writer, projection, reached, options.liveWaitMs ?? 60_000);
     const rebuilt = new Map<string, string>();
-    for await (const doc of views.documents(view, shadow)) rebuilt.set(keyOf(doc), fingerprint(doc));
+    for await (const doc of generations.documents(projection, shadow)) rebuilt.set(keyOf(doc), fingerprint(doc));
 
     const differences: string[] = [];
     const live = new Set<string>();
     const changed = new Set<string>();
     const liveLines: string[] = [];
     const limit = reached ? positionKey(reached) : '';
-    for await (const doc of views.documents(view, await views.activeGeneration(view))) {
+    for await (const doc of generations.documents(projection, await generations.activeGeneration(projection))) {
       const key = keyOf(doc);
       // Changed after the shadow stopped: the two cannot be compared at the same position.
       if (doc.position > limit) {
@@ -138,7 +144,7 @@ export async function verifyView(
       if (!live.has(key)) differences.push(key);
     }
     return {
-      view,
+      view: projection.name,
       compared: live.size,
       changedSince: changed.size,
       liveDigest: digest(liveLines),
@@ -146,17 +152,17 @@ export async function verifyView(
       differences: differences.sort(),
     };
   } finally {
-    await views.dropShadow(view, shadow);
+    await generations.dropShadow(projection, shadow);
   }
 }
 
-async function waitForLive(views: ViewStore, view: ViewName, position: Position | null, timeoutMs: number): Promise<void> {
+async function waitForLive(writer: ViewWriter, view: ViewDefinition, position: Position | null, timeoutMs: number): Promise<void> {
   if (!position) return;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const live = await views.checkpoint(view);
+    const live = await writer.checkpoint(view);
     if (live && comparePositions(live, position) >= 0) return;
-    if (Date.now() > deadline) throw new Error(`The live ${view} view did not reach the rebuilt position within ${timeoutMs} ms: is a projector running?`);
+    if (Date.now() > deadline) throw new Error(`The live ${view.name} view did not reach the rebuilt position within ${timeoutMs} ms: is a projector running?`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,4 +1,5 @@
 import { BillingContact, CustomerEvent, EventMetadata, PostalAddress, SelfPurchaseResource } from '@app/domain';
+import type { ViewDefinition } from './view-definition';
 
 /** An event as projections see it: the domain event plus where it stands and who made it. */
 export interface ProjectedEvent {
@@ -44,9 +45,8 @@ export interface AccountDetail extends ViewDocument {
 
 export type ViewName = 'customer-list' | 'account-detail';
 
-/** A projection: a pure fold of one relationship's events into one view document. */
-export interface Projection<V extends ViewDocument> {
-  readonly name: ViewName;
+/** A projection: a pure fold of one relationship's events into one view document, and how that view is stored. */
+export interface Projection<V extends ViewDocument> extends ViewDefinition<V> {
   evolve(view: V | null, event: ProjectedEvent): V | null;
 }
 

@@ -3,17 +3,7 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_READER, EventReader } from '@app/event-store';
 import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
-import {
-  accountDetailProjection,
-  customerListProjection,
-  Projection,
-  ReadSideModule,
-  rebuildView,
-  verifyView,
-  VIEW_STORE,
-  ViewDocument,
-  ViewStore,
-} from '@app/read-side';
+import { PROJECTIONS, ReadSideModule, RebuildStores, rebuildView, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -33,11 +23,6 @@ const USAGE = `Operator commands, on the stores the environment configures (as f
       The audit records (the history API's), of one customer or of all the partner's customers in a
       time range, to a file or standard output.`;
 
-const PROJECTIONS: Record<string, Projection<ViewDocument>> = {
-  'customer-list': customerListProjection as Projection<ViewDocument>,
-  'account-detail': accountDetailProjection as Projection<ViewDocument>,
-};
-
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
@@ -53,7 +38,7 @@ async function main(): Promise<number> {
     },
   });
   if (!['rebuild', 'verify', 'export'].includes(command ?? '')) return usage();
-  const selected = values.projection === 'all' ? Object.values(PROJECTIONS) : [PROJECTIONS[values.projection]].filter(Boolean);
+  const selected = Object.values(PROJECTIONS).filter((p) => values.projection === 'all' || p.name === values.projection);
   if (selected.length === 0) return usage(`unknown projection ${values.projection}`);
 
   const config = loadStoresConfig();
@@ -61,11 +46,11 @@ async function main(): Promise<number> {
   class CliModule {}
   const app: INestApplicationContext = await NestFactory.createApplicationContext(CliModule, { logger: ['warn', 'error'] });
   const events = app.get<EventReader>(EVENT_READER);
-  const views = app.get<ViewStore>(VIEW_STORE);
+  const stores: RebuildStores = { events, writer: app.get(VIEW_WRITER), generations: app.get(VIEW_GENERATIONS) };
   try {
     if (command === 'rebuild') {
       for (const projection of selected) {
-        const { generation } = await rebuildView(projection, events, views, progressReporter());
+        const { generation } = await rebuildView(projection, stores, progressReporter());
         console.log(`${projection.name}: rebuilt as generation ${generation}, now serving reads`);
       }
       return 0;
@@ -73,7 +58,7 @@ async function main(): Promise<number> {
     if (command === 'verify') {
       let failed = false;
       for (const projection of selected) {
-        const result = await verifyView(projection, events, views, { onProgress: progressReporter() });
+        const result = await verifyView(projection, stores, { onProgress: progressReporter() });
         console.log(`${result.view}: ${result.compared} documents compared, ${result.changedSince} changed since`);
         console.log(`${result.view}: live digest    ${result.liveDigest}`);
         console.log(`${result.view}: rebuilt digest ${result.rebuiltDigest}`);

@@ -1,21 +1,10 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '@app/platform';
 import { Position, positionFromKey, positionKey } from '@app/event-store';
-import {
-  DocumentKey,
-  FIRST_GENERATIONS,
-  Generations,
-  inUse,
-  ListPage,
-  ListQuery,
-  PREFIX_END,
-  searchKey,
-  StaleGeneration,
-  ViewStore,
-} from '../view-store';
-import { AccountDetail, CustomerListItem, ViewDocument, ViewName } from '../views';
-
-const BASE: Record<ViewName, string> = { 'customer-list': 'customer_list', 'account-detail': 'account_details' };
+import { ViewDefinition } from '../view-definition';
+import { FIRST_GENERATIONS, Generations, inUse, StaleGeneration, ViewGenerations } from '../view-generations';
+import { DocumentKey, ViewWriter } from '../view-writer';
+import { ViewDocument } from '../views';
 
 /**
  * The embedded view store: one SQLite file in WAL mode, a table per view generation. A
@@ -23,8 +12,11 @@ const BASE: Record<ViewName, string> = { 'customer-list': 'customer_list', 'acco
  * never pass a lost write. synchronous=NORMAL is enough for that: a power cut may lose the last
  * commits, but documents and checkpoint together, and the projector then projects those events
  * again from the events, which are the durable truth. It spares the request path an fsync per batch.
+ *
+ * Each table holds the key, the document's position and JSON, and a column per key the view
+ * declares (`nameKey` → `name_key`).
  */
-export class SqliteViewStore implements ViewStore {
+export class SqliteViewStore implements ViewWriter, ViewGenerations {
   private readonly db: Database.Database;
   private readonly created = new Set<string>();
   /** Prepared once per SQL text: every read and every projected batch goes through these. */
@@ -38,7 +30,7 @@ export class SqliteViewStore implements ViewStore {
     `);
   }
 
-  async load<V extends ViewDocument>(view: ViewName, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
+  async load<V extends ViewDocument>(view: ViewDefinition<V>, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
     const table = this.table(view, generation ?? this.generations(view).active);
     const select = this.statement(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
     return keys.flatMap((k) => {
@@ -47,74 +39,42 @@ export class SqliteViewStore implements ViewStore {
     });
   }
 
-  async commit(view: ViewName, documents: readonly ViewDocument[], checkpoint: Position, generation?: number): Promise<void> {
+  async commit<V extends ViewDocument>(view: ViewDefinition<V>, documents: readonly V[], checkpoint: Position, generation?: number): Promise<void> {
     // IMMEDIATE: take the write lock first, so another process writing meanwhile makes this wait
     // (busy_timeout) instead of failing when a read-then-write transaction cannot upgrade.
     this.db.transaction(() => {
       // Checked inside the transaction: a switch by a rebuild cannot slip in between.
       const generations = this.generations(view);
       const target = generation ?? generations.active;
-      if (!inUse(generations, target)) throw new StaleGeneration(view, target);
+      if (!inUse(generations, target)) throw new StaleGeneration(view.name, target);
       const table = this.table(view, target);
+      const keys = view.keys.map((k) => column(k.field));
+      const columns = ['partner_id', 'id', ...keys, 'position', 'doc'];
       const upsert = this.statement(
-        `INSERT INTO ${table} (partner_id, id, name_key, domain_key, position, doc) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (partner_id, id) DO UPDATE SET name_key = excluded.name_key, domain_key = excluded.domain_key,
-           position = excluded.position, doc = excluded.doc WHERE excluded.position > ${table}.position`,
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+         ON CONFLICT (partner_id, id) DO UPDATE SET ${[...keys, 'position', 'doc'].map((c) => `${c} = excluded.${c}`).join(', ')}
+         WHERE excluded.position > ${table}.position`,
       );
-      for (const doc of documents) {
-        const item = view === 'customer-list' ? (doc as CustomerListItem) : undefined;
-        upsert.run(doc.partnerId, doc.id, item ? searchKey(item.companyName) : null, item ? searchKey(item.domain) : null, doc.position, JSON.stringify(doc));
-      }
-      this.db
-        .prepare(
-          `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-           WHERE excluded.position > projection_checkpoints.position`,
-        )
-        .run(checkpointName(view, target), positionKey(checkpoint), Date.now());
+      for (const doc of documents) upsert.run(doc.partnerId, doc.id, ...view.keys.map((k) => k.of(doc)), doc.position, JSON.stringify(doc));
+      this.statement(
+        `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+         WHERE excluded.position > projection_checkpoints.position`,
+      ).run(checkpointName(view, target), positionKey(checkpoint), Date.now());
     }).immediate();
   }
 
-  async checkpoint(view: ViewName, generation?: number): Promise<Position | null> {
+  async checkpoint(view: ViewDefinition, generation?: number): Promise<Position | null> {
     const name = checkpointName(view, generation ?? this.generations(view).active);
     const row = this.statement('SELECT position FROM projection_checkpoints WHERE name = ?').get(name) as { position: string } | undefined;
     return row ? positionFromKey(row.position) : null;
   }
 
-  async listCustomers({ partnerId, search, size, after }: ListQuery): Promise<ListPage> {
-    const table = this.table('customer-list', this.generations('customer-list').active);
-    const cursor = after ?? { nameKey: '', id: '' };
-    const page = 'AND (name_key > @afterKey OR (name_key = @afterKey AND id > @afterId))';
-    // Two index ranges (name prefix, domain prefix) merged, rather than one scan with an OR.
-    const sql = search
-      ? `SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId AND name_key >= @from AND name_key < @to ${page}
-         UNION
-         SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId AND domain_key >= @from AND domain_key < @to ${page}
-         ORDER BY name_key, id LIMIT @limit`
-      : `SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId ${page} ORDER BY name_key, id LIMIT @limit`;
-    const rows = this.statement(sql).all({
-      partnerId,
-      from: search ?? '',
-      to: `${search ?? ''}${PREFIX_END}`,
-      afterKey: cursor.nameKey,
-      afterId: cursor.id,
-      limit: size + 1,
-    }) as { name_key: string; id: string; doc: string }[];
-    const items = rows.slice(0, size).map((r) => JSON.parse(r.doc) as CustomerListItem);
-    const last = rows[size - 1];
-    return rows.length > size ? { items, next: { nameKey: last.name_key, id: last.id } } : { items };
-  }
-
-  async accountDetail(key: DocumentKey): Promise<AccountDetail | null> {
-    const [doc] = await this.load<AccountDetail>('account-detail', [key]);
-    return doc ?? null;
-  }
-
-  async activeGeneration(view: ViewName): Promise<number> {
+  async activeGeneration(view: ViewDefinition): Promise<number> {
     return this.generations(view).active;
   }
 
-  async beginRebuild(view: ViewName): Promise<number> {
+  async beginRebuild(view: ViewDefinition): Promise<number> {
     return this.db.transaction(() => {
       const generations = this.dropRetired(view);
       if (generations.building !== null) return generations.building;
@@ -124,15 +84,15 @@ export class SqliteViewStore implements ViewStore {
     }).immediate();
   }
 
-  async finishRebuild(view: ViewName, generation: number): Promise<void> {
+  async finishRebuild(view: ViewDefinition, generation: number): Promise<void> {
     this.db.transaction(() => {
       const generations = this.generations(view);
-      if (generations.building !== generation) throw new StaleGeneration(view, generation);
+      if (generations.building !== generation) throw new StaleGeneration(view.name, generation);
       this.save(view, { ...generations, active: generation, building: null, retired: [...(generations.retired ?? []), generations.active] });
     }).immediate();
   }
 
-  async createShadow(view: ViewName): Promise<number> {
+  async createShadow(view: ViewDefinition): Promise<number> {
     return this.db.transaction(() => {
       const generations = this.dropRetired(view);
       const shadow = generations.last + 1;
@@ -141,7 +101,7 @@ export class SqliteViewStore implements ViewStore {
     }).immediate();
   }
 
-  async dropShadow(view: ViewName, generation: number): Promise<void> {
+  async dropShadow(view: ViewDefinition, generation: number): Promise<void> {
     this.db.transaction(() => {
       const generations = this.generations(view);
       this.save(view, { ...generations, shadows: generations.shadows.filter((g) => g !== generation) });
@@ -149,23 +109,25 @@ export class SqliteViewStore implements ViewStore {
     }).immediate();
   }
 
-  async *documents(view: ViewName, generation: number): AsyncIterable<ViewDocument> {
+  async *documents<V extends ViewDocument>(view: ViewDefinition<V>, generation: number): AsyncIterable<V> {
     const select = this.statement(
       `SELECT partner_id, id, doc FROM ${this.table(view, generation)} WHERE (partner_id, id) > (?, ?) ORDER BY partner_id, id LIMIT 1000`,
     );
     for (let after = ['', '']; ; ) {
       const rows = select.all(after[0], after[1]) as { partner_id: string; id: string; doc: string }[];
-      for (const row of rows) yield JSON.parse(row.doc) as ViewDocument;
+      for (const row of rows) yield JSON.parse(row.doc) as V;
       if (rows.length < 1000) return;
       after = [rows[rows.length - 1].partner_id, rows[rows.length - 1].id];
     }
   }
 
-  async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+  /** The table serving reads of a view, for the view's own reader. */
+  activeTable(view: ViewDefinition): string {
+    return this.table(view, this.generations(view).active);
   }
 
-  private statement(sql: string): Database.Statement {
+  /** A prepared statement, for the views' own readers. */
+  statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -174,13 +136,17 @@ export class SqliteViewStore implements ViewStore {
     return statement;
   }
 
-  private generations(view: ViewName): Generations {
-    const row = this.statement('SELECT generations FROM view_generations WHERE view = ?').get(view) as { generations: string } | undefined;
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private generations(view: ViewDefinition): Generations {
+    const row = this.statement('SELECT generations FROM view_generations WHERE view = ?').get(view.name) as { generations: string } | undefined;
     return row ? (JSON.parse(row.generations) as Generations) : FIRST_GENERATIONS;
   }
 
   /** Drops generations replaced by an earlier rebuild: no read can still be on them. */
-  private dropRetired(view: ViewName): Generations {
+  private dropRetired(view: ViewDefinition): Generations {
     const generations = this.generations(view);
     for (const generation of generations.retired ?? []) this.drop(view, generation);
     const kept = { ...generations, retired: [] };
@@ -188,31 +154,32 @@ export class SqliteViewStore implements ViewStore {
     return kept;
   }
 
-  private save(view: ViewName, generations: Generations): void {
-    this.db
-      .prepare('INSERT INTO view_generations (view, generations) VALUES (?, ?) ON CONFLICT (view) DO UPDATE SET generations = excluded.generations')
-      .run(view, JSON.stringify(generations));
+  private save(view: ViewDefinition, generations: Generations): void {
+    this.statement('INSERT INTO view_generations (view, generations) VALUES (?, ?) ON CONFLICT (view) DO UPDATE SET generations = excluded.generations').run(
+      view.name,
+      JSON.stringify(generations),
+    );
   }
 
-  /** The table of one generation, created on first use. */
-  private table(view: ViewName, generation: number): string {
-    const name = `${BASE[view]}_g${generation}`;
+  /** The table of one generation, created with the view's key columns and indexes on first use. */
+  private table(view: ViewDefinition, generation: number): string {
+    const name = tableName(view, generation);
     if (!this.created.has(name)) {
+      const keys = view.keys.map((k) => `${column(k.field)} TEXT, `).join('');
+      const indexes = view.indexes.map(
+        (index) => `CREATE INDEX IF NOT EXISTS ${name}_by_${index.name} ON ${name} (partner_id, ${index.fields.map(column).join(', ')});`,
+      );
       this.db.exec(`
-        CREATE TABLE IF NOT EXISTS ${name} (
-          partner_id TEXT NOT NULL, id TEXT NOT NULL, name_key TEXT, domain_key TEXT,
-          position TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (partner_id, id)
-        );
-        ${view === 'customer-list' ? `CREATE INDEX IF NOT EXISTS ${name}_by_name ON ${name} (partner_id, name_key, id);
-        CREATE INDEX IF NOT EXISTS ${name}_by_domain ON ${name} (partner_id, domain_key);` : ''}
+        CREATE TABLE IF NOT EXISTS ${name} (partner_id TEXT NOT NULL, id TEXT NOT NULL, ${keys}position TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (partner_id, id));
+        ${indexes.join('\n')}
       `);
       this.created.add(name);
     }
     return name;
   }
 
-  private drop(view: ViewName, generation: number): void {
-    const name = `${BASE[view]}_g${generation}`;
+  private drop(view: ViewDefinition, generation: number): void {
+    const name = tableName(view, generation);
     for (const sql of this.statements.keys()) if (sql.includes(name)) this.statements.delete(sql);
     this.db.exec(`DROP TABLE IF EXISTS ${name}`);
     this.statement('DELETE FROM projection_checkpoints WHERE name = ?').run(checkpointName(view, generation));
@@ -220,6 +187,15 @@ export class SqliteViewStore implements ViewStore {
   }
 }
 
-function checkpointName(view: ViewName, generation: number): string {
-  return `${view}#${generation}`;
+function tableName(view: ViewDefinition, generation: number): string {
+  return `${view.storedAs}_g${generation}`;
+}
+
+function checkpointName(view: ViewDefinition, generation: number): string {
+  return `${view.name}#${generation}`;
+}
+
+/** `nameKey` → `name_key`. */
+function column(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CustomerNotFound, TENANT_ID } from '@app/domain';
-import { AccountDetail, VIEW_STORE, ViewStore } from '@app/read-side';
+import { ACCOUNT_DETAIL_READER, AccountDetail, AccountDetailReader } from '@app/read-side';
 
 export class GetAccountDetail {
   constructor(
@@ -15,10 +15,10 @@ export type AccountDetailView = Omit<AccountDetail, 'partnerId' | 'position'>;
 /** The account page from the account-detail view; another partner's customer is simply not there. */
 @QueryHandler(GetAccountDetail)
 export class GetAccountDetailHandler implements IQueryHandler<GetAccountDetail, AccountDetailView> {
-  constructor(@Inject(VIEW_STORE) private readonly views: ViewStore) {}
+  constructor(@Inject(ACCOUNT_DETAIL_READER) private readonly details: AccountDetailReader) {}
 
   async execute({ partnerId, id }: GetAccountDetail): Promise<AccountDetailView> {
-    const doc = TENANT_ID.test(id) ? await this.views.accountDetail({ partnerId, id: id.toLowerCase() }) : null;
+    const doc = TENANT_ID.test(id) ? await this.details.get({ partnerId, id: id.toLowerCase() }) : null;
     if (!doc) throw new CustomerNotFound();
     return withoutStorageFields(doc);
   }

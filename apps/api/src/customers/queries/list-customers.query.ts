@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ValidationError } from '@app/domain';
-import { CustomerListItem, ListCursor, searchKey, VIEW_STORE, ViewStore } from '@app/read-side';
+import { CUSTOMER_LIST_READER, CustomerListItem, CustomerListReader, ListCursor, searchKey } from '@app/read-side';
 
 export class ListCustomers {
   constructor(
@@ -19,11 +19,11 @@ export interface CustomerListPage {
 
 @QueryHandler(ListCustomers)
 export class ListCustomersHandler implements IQueryHandler<ListCustomers, CustomerListPage> {
-  constructor(@Inject(VIEW_STORE) private readonly views: ViewStore) {}
+  constructor(@Inject(CUSTOMER_LIST_READER) private readonly list: CustomerListReader) {}
 
   async execute({ partnerId, search, size, continuation }: ListCustomers): Promise<CustomerListPage> {
     const term = search?.trim() ? searchKey(search.trim()) : undefined;
-    const page = await this.views.listCustomers({ partnerId, search: term, size, after: continuation ? decodeCursor(continuation) : undefined });
+    const page = await this.list.page({ partnerId, search: term, size, after: continuation ? decodeCursor(continuation) : undefined });
     const items = page.items.map(({ partnerId: _p, position: _q, ...item }) => item);
     return page.next ? { items, continuationToken: encodeCursor(page.next) } : { items };
   }

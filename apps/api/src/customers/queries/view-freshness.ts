@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { comparePositions, parsePosition } from '@app/event-store';
 import { APP_CONFIG, AppConfig, ViewNotCaughtUp } from '@app/platform';
-import { VIEW_STORE, ViewName, ViewStore } from '@app/read-side';
+import { PROJECTIONS, VIEW_WRITER, ViewName, ViewWriter } from '@app/read-side';
 import { ValidationError } from '@app/domain';
 
 const POLL_MS = 10;
@@ -10,7 +10,7 @@ const POLL_MS = 10;
 @Injectable()
 export class ViewFreshness {
   constructor(
-    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(VIEW_WRITER) private readonly views: ViewWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -20,7 +20,7 @@ export class ViewFreshness {
     if (!wanted) throw new ValidationError([{ field: 'minPosition', message: 'must be a position returned by a write' }]);
     const deadline = Date.now() + this.config.readWaitMs;
     for (;;) {
-      const reached = await this.views.checkpoint(view);
+      const reached = await this.views.checkpoint(PROJECTIONS[view]);
       if (reached && comparePositions(reached, wanted) >= 0) return;
       if (Date.now() >= deadline) throw new ViewNotCaughtUp(1);
       await new Promise((r) => setTimeout(r, POLL_MS));

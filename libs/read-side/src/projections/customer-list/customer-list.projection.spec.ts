@@ -1,9 +1,9 @@
 import { CustomerEvent } from '@app/domain';
 import { positionKey } from '@app/event-store';
-import { at, billingDetails, events, metadata, PARTNER, projected, TENANT } from '../testing/events';
-import { CustomerListItem, ProjectedEvent } from '../views';
+import { at, billingDetails, events, metadata, PARTNER, projected, TENANT } from '../../testing/events';
+import { CustomerListItem, ProjectedEvent } from '../../views';
 import { customerListProjection } from './customer-list.projection';
-import { ESTABLISHED_AT, LATER, projectionSpecification } from '../testing/projection-specification';
+import { ESTABLISHED_AT, LATER, projectionSpecification } from '../../testing/projection-specification';
 
 const { evolve } = customerListProjection;
 const given = projectionSpecification(customerListProjection);

@@ -1,10 +1,24 @@
 import { assertNever } from '@app/domain';
-import { CustomerListItem, newerOnly, ProjectedEvent, Projection } from '../views';
-import { entitlementsAfter, NO_ENTITLEMENTS } from './entitlements';
+import { CustomerListItem, newerOnly, ProjectedEvent, Projection } from '../../views';
+import { entitlementsAfter, NO_ENTITLEMENTS } from '../entitlements';
+import { searchKey } from './search-key';
 
-/** The customer list: the friendly name, as Partner Center's Customers workspace shows it. */
+/**
+ * The customer list: the friendly name, as Partner Center's Customers workspace shows it. Sorted
+ * and searched by normalized keys of the name and the domain, kept beside each document.
+ */
 export const customerListProjection: Projection<CustomerListItem> = {
   name: 'customer-list',
+  storedAs: 'customer_list',
+  keys: [
+    { field: 'nameKey', of: (item) => searchKey(item.companyName) },
+    { field: 'domainKey', of: (item) => searchKey(item.domain) },
+  ],
+  indexes: [
+    // The list in name order (keyset paging on name key, id), and the name-prefix search.
+    { name: 'name', fields: ['nameKey', 'id'] },
+    { name: 'domain', fields: ['domainKey'] },
+  ],
   evolve: newerOnly(evolve),
 };
 

@@ -1,6 +1,6 @@
 import { assertNever, BillingDetails } from '@app/domain';
-import { AccountDetail, BillingProfileView, newerOnly, ProjectedEvent, Projection } from '../views';
-import { entitlementsAfter, NO_ENTITLEMENTS } from './entitlements';
+import { AccountDetail, BillingProfileView, newerOnly, ProjectedEvent, Projection } from '../../views';
+import { entitlementsAfter, NO_ENTITLEMENTS } from '../entitlements';
 
 /**
  * The account page: the original tenant name in company info and the breadcrumb, the friendly name
@@ -8,6 +8,10 @@ import { entitlementsAfter, NO_ENTITLEMENTS } from './entitlements';
  */
 export const accountDetailProjection: Projection<AccountDetail> = {
   name: 'account-detail',
+  // Read only by key: nothing to derive, no index beyond the key.
+  storedAs: 'account_details',
+  keys: [],
+  indexes: [],
   evolve: newerOnly(evolve),
 };
 

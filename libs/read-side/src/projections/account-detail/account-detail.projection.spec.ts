@@ -1,9 +1,9 @@
 import { CustomerEvent } from '@app/domain';
 import { positionKey } from '@app/event-store';
-import { at, billingDetails, events, metadata, PARTNER, projected, TENANT } from '../testing/events';
-import { AccountDetail, BillingProfileView, ProjectedEvent } from '../views';
+import { at, billingDetails, events, metadata, PARTNER, projected, TENANT } from '../../testing/events';
+import { AccountDetail, BillingProfileView, ProjectedEvent } from '../../views';
 import { accountDetailProjection } from './account-detail.projection';
-import { ESTABLISHED_AT, LATER, projectionSpecification } from '../testing/projection-specification';
+import { ESTABLISHED_AT, LATER, projectionSpecification } from '../../testing/projection-specification';
 
 const { evolve } = accountDetailProjection;
 const given = projectionSpecification(accountDetailProjection);
