@@ -3,8 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, AuthGuard, PlatformModule, PlatformOptions, ProblemFilter } from '@app/platform';
 import { ReadSideModule } from '@app/read-side';
-import { customerEventStoreModule } from '../../projector/src/customer-event-store';
-import { ProjectorModule } from '../../projector/src/projector.module';
+import { customerEventStoreModule, HealthController, ProjectorModule } from '@app/runtime';
 import { AuditController } from './audit/audit.controller';
 import { GetAccountAsOfHandler } from './audit/account-as-of.query';
 import { GetAuditFeedHandler } from './audit/audit-feed.query';
@@ -17,7 +16,6 @@ import { CustomerQueriesController } from './customers/queries/customer-queries.
 import { ListCustomersHandler } from './customers/queries/list-customers.query';
 import { ViewFreshness } from './customers/queries/view-freshness';
 import { IdempotencyModule } from './idempotency/idempotency.module';
-import { HealthController } from '../../projector/src/health.controller';
 import { ProjectionsController } from './operations/projections.controller';
 import { validationPipe } from './validation/validation.pipe';
 

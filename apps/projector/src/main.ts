@@ -2,9 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
-import { customerEventStoreModule } from './customer-event-store';
-import { HealthController } from './health.controller';
-import { ProjectorModule } from './projector.module';
+import { customerEventStoreModule, HealthController, ProjectorModule } from '@app/runtime';
 
 /**
  * The projector in a process of its own (production): any number may run; each projection is

@@ -7,7 +7,7 @@ import { PROJECTIONS, ReadSideModule, RebuildStores, rebuildView, verifyView, VI
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { customerEventStoreModule } from '../../../projector/src/customer-event-store';
+import { customerEventStoreModule } from '@app/runtime';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from '../audit/audit-records';
 import { progressReporter } from './progress';
 
