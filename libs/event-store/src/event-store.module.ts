@@ -6,13 +6,18 @@ import { Upcaster, Upcasters, UpcastingEventReader } from './upcasting';
 
 /** Where the events are kept: a SQLite file (embedded) or an EventStoreDB server. */
 export type EventStoreLocation =
-  | { readonly kind: 'embedded'; readonly file: string }
-  | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+  | { readonly kind: 'embedded'; readonly file: string; readonly busyTimeoutMs?: number }
+  | { readonly kind: 'eventstoredb'; readonly connectionString: string; readonly deadlineMs?: number };
 
 export interface EventStoreOptions {
   readonly store: EventStoreLocation;
   /** Bring every event read to its current shape; the store itself knows no event types. */
   readonly upcasters: readonly Upcaster[];
+  /**
+   * Wraps each port before it is provided (the app bounds every call and names the store in its
+   * errors); the adapter's own `close` stays with this module.
+   */
+  readonly wrap?: <T extends object>(port: T, writes: readonly string[]) => T;
 }
 
 export interface EventStoreAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -23,7 +28,13 @@ export interface EventStoreAsyncOptions extends Pick<ModuleMetadata, 'imports'> 
 
 /** Opens the adapter for a location; the caller owns it and closes it. */
 export function openEventStore(location: EventStoreLocation): EventStore {
-  return location.kind === 'eventstoredb' ? EsdbEventStore.connect(location.connectionString) : new SqliteEventStore(location.file);
+  return location.kind === 'eventstoredb'
+    ? EsdbEventStore.connect(location.connectionString, location.deadlineMs)
+    : new SqliteEventStore(location.file, undefined, location.busyTimeoutMs);
+}
+
+function wrapped<T extends object>(options: EventStoreOptions, port: T, writes: readonly string[]): T {
+  return options.wrap ? options.wrap(port, writes) : port;
 }
 
 const OPTIONS = Symbol('EventStoreOptions');
@@ -62,10 +73,14 @@ export class EventStoreModule {
           inject: [ADAPTER, OPTIONS],
           // Every read path gets events in their current shape, whichever adapter stores them.
           useFactory: (adapter: EventStore, options: EventStoreOptions): EventReader =>
-            new UpcastingEventReader(adapter, new Upcasters(options.upcasters)),
+            wrapped(options, new UpcastingEventReader(adapter, new Upcasters(options.upcasters)), []),
         },
         // Events are appended as given: only reads are upcast.
-        { provide: EVENT_WRITER, inject: [ADAPTER], useFactory: (adapter: EventStore): EventWriter => adapter },
+        {
+          provide: EVENT_WRITER,
+          inject: [ADAPTER, OPTIONS],
+          useFactory: (adapter: EventStore, options: EventStoreOptions): EventWriter => wrapped<EventWriter>(options, adapter, ['append']),
+        },
         EventStoreCloser,
       ],
       exports: [EVENT_READER, EVENT_WRITER],

@@ -3,6 +3,7 @@ import { TokenVerifier } from './auth/token-verifier';
 import { AppConfig, StoresConfig } from './config/config';
 import { Metrics } from './metrics/metrics';
 import { MONGO_DB, MongoConnection } from './mongodb/mongo-connection';
+import { StoreHealth } from './stores/store-health';
 import { CLOCK, Clock, ID_SOURCE, IdSource, randomIds, systemClock } from './time/clock';
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -22,7 +23,7 @@ export class PlatformModule {
     const mongo =
       readStore.kind === 'mongodb'
         ? [
-            { provide: MongoConnection, useFactory: () => MongoConnection.open(readStore.uri, readStore.database) },
+            { provide: MongoConnection, useFactory: () => MongoConnection.open(readStore, config.timeouts) },
             { provide: MONGO_DB, inject: [MongoConnection], useFactory: (connection: MongoConnection) => connection.db },
           ]
         : [];
@@ -32,12 +33,13 @@ export class PlatformModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: Metrics, useFactory: () => new Metrics() },
+        { provide: StoreHealth, inject: [Metrics], useFactory: (metrics: Metrics) => new StoreHealth(metrics) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: ID_SOURCE, useValue: options.ids ?? randomIds },
         ...('auth' in config ? [{ provide: TokenVerifier, useFactory: () => new TokenVerifier(config.auth) }] : []),
         ...mongo,
       ],
-      exports: [APP_CONFIG, Metrics, CLOCK, ID_SOURCE, ...('auth' in config ? [TokenVerifier] : []), ...(mongo.length ? [MONGO_DB] : [])],
+      exports: [APP_CONFIG, Metrics, StoreHealth, CLOCK, ID_SOURCE, ...('auth' in config ? [TokenVerifier] : []), ...(mongo.length ? [MONGO_DB] : [])],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
-import { EVENT_READER, EventReader, formatPosition } from '@app/event-store';
+import { comparePositions, EVENT_READER, EventReader, formatPosition } from '@app/event-store';
 import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
 import { PROJECTIONS } from './projections/projections';
@@ -21,6 +21,12 @@ export interface ProjectionStatus {
   readonly lagEventsAtLeast: boolean;
   /** How long the oldest unprojected event has been waiting; 0 when caught up. */
   readonly lagSeconds: number;
+  /**
+   * The checkpoint is past the last event in the store: the store was restored from an older
+   * backup (or replaced). The view then holds events the store no longer has and would silently
+   * wait for positions that may never mean the same events again; an operator must rebuild it.
+   */
+  readonly checkpointAheadOfStore: boolean;
 }
 
 /** How far each projection trails the log, for operators, Prometheus and readiness. */
@@ -85,13 +91,14 @@ export class ProjectionStatusService {
           lagEvents: behind.length,
           lagEventsAtLeast: behind.length === LAG_COUNT_LIMIT,
           lagSeconds: behind.length ? Math.max(0, (Date.now() - behind[0].created.getTime()) / 1000) : 0,
+          checkpointAheadOfStore: checkpoint !== null && (!head || comparePositions(checkpoint, head.position) > 0),
         };
       }),
     );
   }
 
-  /** False once any projection trails by more than READY_MAX_LAG_SECONDS. */
-  async withinBound(): Promise<boolean> {
-    return (await this.all()).every((s) => s.lagSeconds <= this.config.readyMaxLagSeconds);
+  /** READY_MAX_LAG_SECONDS: readiness fails when a projection trails by more. */
+  get maxLagSeconds(): number {
+    return this.config.readyMaxLagSeconds;
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, StoresConfig, MONGO_DB } from '@app/platform';
+import { APP_CONFIG, boundedStore, MONGO_DB, readStoreFailure, StoreHealth, StoresConfig } from '@app/platform';
 import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +30,14 @@ class ReadSideCloser implements OnApplicationShutdown {
 const MONGO = { token: MONGO_DB, optional: true };
 // Each port's token hands out its part of the configured store's views.
 const part = (token: symbol, pick: (views: ViewPorts) => unknown) => ({ provide: token, inject: [VIEW_PORTS], useFactory: pick });
+// The readers serve requests: each call answers within the bound or as StoreUnavailable. The
+// writer is not bounded: a projector's large batch may take long, and it retries on its own.
+const reader = (token: symbol, pick: (views: ViewPorts) => object) => ({
+  provide: token,
+  inject: [VIEW_PORTS, APP_CONFIG, StoreHealth],
+  useFactory: (views: ViewPorts, config: StoresConfig, health: StoreHealth) =>
+    boundedStore(pick(views), { store: 'view-store', timeoutMs: config.timeouts.storeCallMs, classify: readStoreFailure, health }),
+});
 
 function embeddedFile(config: StoresConfig): string {
   mkdirSync(config.dataDir, { recursive: true });
@@ -41,16 +49,17 @@ function embeddedFile(config: StoresConfig): string {
     {
       provide: VIEW_PORTS,
       inject: [APP_CONFIG, MONGO],
-      useFactory: (config: StoresConfig, db?: Db): ViewPorts | Promise<ViewPorts> => (db ? mongoViews(db) : embeddedViews(embeddedFile(config))),
+      useFactory: (config: StoresConfig, db?: Db): ViewPorts | Promise<ViewPorts> =>
+        db ? mongoViews(db) : embeddedViews(embeddedFile(config), config.timeouts.sqliteBusyMs),
     },
     part(VIEW_WRITER, (views) => views.writer),
     part(VIEW_GENERATIONS, (views) => views.generations),
-    part(CUSTOMER_LIST_READER, (views) => views.customerList),
-    part(ACCOUNT_DETAIL_READER, (views) => views.accountDetail),
+    reader(CUSTOMER_LIST_READER, (views) => views.customerList),
+    reader(ACCOUNT_DETAIL_READER, (views) => views.accountDetail),
     {
       provide: LEASE_STORE,
       inject: [APP_CONFIG, MONGO],
-      useFactory: (config: StoresConfig, db?: Db): LeaseStore => (db ? new MongoLeaseStore(db) : new SqliteLeaseStore(embeddedFile(config))),
+      useFactory: (config: StoresConfig, db?: Db): LeaseStore => (db ? new MongoLeaseStore(db) : new SqliteLeaseStore(embeddedFile(config), config.timeouts.sqliteBusyMs)),
     },
     ReadSideCloser,
     ProjectionStatusService,

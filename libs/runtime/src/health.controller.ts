@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EVENT_READER, EventReader } from '@app/event-store';
-import { Metrics } from '@app/platform';
+import { Metrics, StoreHealth, StoreName } from '@app/platform';
 import { customerListProjection, ProjectionStatusService, VIEW_WRITER, ViewWriter } from '@app/read-side';
 import type { Response } from 'express';
 import { ProjectorService } from './projector.service';
@@ -10,6 +10,7 @@ import { ProjectorService } from './projector.service';
  * Liveness, readiness and Prometheus metrics, outside /v1 and without a token: for the API and the
  * standalone projector alike. Ready means both stores answer, no projection trails by more than
  * READY_MAX_LAG_SECONDS and, where this process projects, the lease loops run (a standby is ready too).
+ * It answers within a second whatever the stores do: a check that has not answered by then is down.
  */
 @ApiExcludeController()
 @Controller()
@@ -19,6 +20,7 @@ export class HealthController {
     @Inject(VIEW_WRITER) private readonly views: ViewWriter,
     private readonly metrics: Metrics,
     private readonly status: ProjectionStatusService,
+    private readonly stores: StoreHealth,
     @Optional() private readonly projector?: ProjectorService,
   ) {}
 
@@ -31,11 +33,19 @@ export class HealthController {
   async ready(
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ status: string; checks: Record<string, string>; activeProjections?: number }> {
-    const checks: Record<string, string> = {
-      eventStore: await probe(() => this.events.readAll({ direction: 'backwards', maxCount: 1 })),
-      viewStore: await probe(() => this.views.checkpoint(customerListProjection)),
-      projectionLag: (await this.status.withinBound().catch(() => false)) ? 'up' : 'down',
-    };
+    const [eventStore, viewStore, projections] = await Promise.all([
+      probe(() => this.events.readAll({ direction: 'backwards', maxCount: 1 })),
+      probe(() => this.views.checkpoint(customerListProjection)),
+      probe(() => this.status.all()),
+    ]);
+    const checks: Record<string, string> = { eventStore: eventStore.state, viewStore: viewStore.state };
+    checks.projectionLag = projections.value
+      ? projections.value.every((s) => s.lagSeconds <= this.status.maxLagSeconds) ? 'up' : 'down'
+      : 'unknown';
+    const ahead = projections.value?.filter((s) => s.checkpointAheadOfStore).map((s) => s.name) ?? [];
+    if (ahead.length) checks.projectionCheckpoint = `ahead of the event store: ${ahead.join(', ')} (restored from an older backup?)`;
+    // A full disk answers reads fine; only writes show it, so it is remembered from them.
+    for (const store of this.stores.full()) checks[CHECK_NAMES[store]] = 'full';
     if (this.projector) checks.projector = this.projector.isRunning ? 'up' : 'down';
     const up = Object.values(checks).every((c) => c === 'up');
     res.status(up ? 200 : 503);
@@ -50,11 +60,23 @@ export class HealthController {
   }
 }
 
-async function probe(check: () => Promise<unknown>): Promise<string> {
+const CHECK_NAMES: Record<StoreName, string> = { 'event-store': 'eventStore', 'view-store': 'viewStore', 'idempotency-store': 'idempotencyStore' };
+
+// Checks run side by side; together they stay well inside the one second a probe may take.
+const CHECK_TIMEOUT_MS = 800;
+
+/** 'up' with the check's answer, 'down' when it failed or did not answer in time. */
+async function probe<T>(check: () => Promise<T>): Promise<{ state: 'up' | 'down'; value?: T }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS)));
+  const run = check();
+  run.catch(() => undefined);
   try {
-    await check();
-    return 'up';
+    const value = await Promise.race([run, timeout]);
+    return { state: 'up', value };
   } catch {
-    return 'down';
+    return { state: 'down' };
+  } finally {
+    clearTimeout(timer);
   }
 }

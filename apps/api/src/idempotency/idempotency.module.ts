@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, StoresConfig, MONGO_DB } from '@app/platform';
+import { APP_CONFIG, boundedStore, MONGO_DB, readStoreFailure, StoreHealth, StoresConfig } from '@app/platform';
 import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,15 +17,26 @@ class IdempotencyStoreCloser implements OnApplicationShutdown {
   }
 }
 
+function embedded(config: StoresConfig): IdempotencyStore {
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), config.timeouts.sqliteBusyMs);
+}
+
 @Module({
   providers: [
     {
       provide: IDEMPOTENCY_STORE,
-      inject: [APP_CONFIG, { token: MONGO_DB, optional: true }],
-      useFactory: (config: StoresConfig, db?: Db): IdempotencyStore => {
-        if (db) return new MongoIdempotencyStore(db);
-        mkdirSync(config.dataDir, { recursive: true });
-        return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
+      inject: [APP_CONFIG, StoreHealth, { token: MONGO_DB, optional: true }],
+      useFactory: (config: StoresConfig, health: StoreHealth, db?: Db): IdempotencyStore => {
+        const store = db ? new MongoIdempotencyStore(db) : embedded(config);
+        // Bounded like every store call a request makes; an outage answers 503 naming this store.
+        return boundedStore(store, {
+          store: 'idempotency-store',
+          timeoutMs: config.timeouts.storeCallMs,
+          classify: readStoreFailure,
+          health,
+          writes: ['reserve', 'complete'],
+        });
       },
     },
     IdempotencyStoreCloser,

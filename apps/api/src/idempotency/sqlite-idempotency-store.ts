@@ -11,8 +11,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly db: Database.Database;
   private readonly sql;
 
-  constructor(file: string) {
-    this.db = openSqlite(file, 'NORMAL');
+  constructor(file: string, busyTimeoutMs?: number) {
+    this.db = openSqlite(file, 'NORMAL', busyTimeoutMs);
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
       partner_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, response TEXT,
       created_at INTEGER NOT NULL, PRIMARY KEY (partner_id, key))`);

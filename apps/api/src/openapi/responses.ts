@@ -14,7 +14,8 @@ export const PROBLEM_CODES = {
   415: ['UNSUPPORTED_MEDIA_TYPE'],
   422: ['IDEMPOTENCY_KEY_REUSED'],
   428: ['PRECONDITION_REQUIRED'],
-  503: ['CONTENDED', 'VIEW_NOT_CAUGHT_UP'],
+  503: ['CONTENDED', 'VIEW_NOT_CAUGHT_UP', 'STORE_UNAVAILABLE'],
+  507: ['STORAGE_FULL'],
 } as const;
 
 type Status = keyof typeof PROBLEM_CODES;
@@ -30,7 +31,8 @@ const DESCRIPTIONS: Record<Status, string> = {
   415: 'The body is not JSON.',
   422: 'The Idempotency-Key was used before with another route or body.',
   428: 'This write needs If-Match with the revision read (its ETag).',
-  503: 'Try again shortly (see Retry-After).',
+  503: 'Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.',
+  507: 'The disk of an embedded store is full; nothing was written. Retry once space is freed (see Retry-After).',
 };
 
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } } };
@@ -46,7 +48,7 @@ export function ApiProblems(statuses: readonly Status[], codes: Partial<Record<S
       ApiResponse({
         status,
         description: DESCRIPTIONS[status],
-        headers: status === 503 ? RETRY_AFTER : undefined,
+        headers: status === 503 || status === 507 ? RETRY_AFTER : undefined,
         content: {
           'application/problem+json': {
             schema: {

@@ -49,13 +49,14 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly sql;
 
-  constructor(file: string, private readonly pollIntervalMs = 250) {
+  constructor(file: string, private readonly pollIntervalMs = 250, busyTimeoutMs = 1000) {
     this.db = new Database(file);
     // WAL: readers never block the writer, and other processes may open the file too. FULL: an
     // acknowledged append has been fsynced, so it survives a power cut.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    // Waiting for another process's lock blocks this one: kept short (SQLITE_BUSY_TIMEOUT_MS).
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY AUTOINCREMENT,

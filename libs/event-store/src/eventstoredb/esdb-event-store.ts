@@ -40,8 +40,13 @@ const PAGE = 1000;
 export class EsdbEventStore implements EventStore {
   constructor(private readonly client: EventStoreDBClient) {}
 
-  static connect(connectionString: string): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  /** `deadlineMs`: the gRPC deadline of appends (reads and subscriptions have none in this client). */
+  static connect(connectionString: string, deadlineMs?: number): EsdbEventStore {
+    const withDeadline =
+      deadlineMs === undefined || /[?&]defaultDeadline=/i.test(connectionString)
+        ? connectionString
+        : `${connectionString}${connectionString.includes('?') ? '&' : '?'}defaultDeadline=${deadlineMs}`;
+    return new EsdbEventStore(EventStoreDBClient.connectionString(withDeadline));
   }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {

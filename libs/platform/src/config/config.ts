@@ -16,6 +16,21 @@ export interface StoresConfig {
   readonly projectorLeaseMs: number;
   /** Readiness fails when a projection is further behind than this (seconds since the oldest unprojected event). */
   readonly readyMaxLagSeconds: number;
+  /** How long each store may take before a caller is told it is unavailable. */
+  readonly timeouts: StoreTimeouts;
+}
+
+export interface StoreTimeouts {
+  /** The bound on every store call a request makes (the service's own, whatever the driver does). */
+  readonly storeCallMs: number;
+  /** MongoDB: how long to look for a reachable server before failing an operation. */
+  readonly mongoServerSelectionMs: number;
+  /** MongoDB: how long a connection may sit without an answer before it is closed. */
+  readonly mongoSocketMs: number;
+  /** EventStoreDB: the gRPC deadline of each append. */
+  readonly eventStoreDeadlineMs: number;
+  /** SQLite: how long to wait for another process's write lock (this blocks the process, so keep it short). */
+  readonly sqliteBusyMs: number;
 }
 
 /** The API process: the stores plus HTTP and token checking. */
@@ -69,6 +84,13 @@ function storesOf(env: NodeJS.ProcessEnv, problems: string[]): StoresConfig {
     readStore: readStoreOf(env, problems),
     projectorLeaseMs: integer(env, 'PROJECTOR_LEASE_MS', 10000, 1000, 600000, problems),
     readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86400, problems),
+    timeouts: {
+      storeCallMs: integer(env, 'STORE_CALL_TIMEOUT_MS', 1500, 100, 60000, problems),
+      mongoServerSelectionMs: integer(env, 'MONGODB_SERVER_SELECTION_TIMEOUT_MS', 1000, 100, 60000, problems),
+      mongoSocketMs: integer(env, 'MONGODB_SOCKET_TIMEOUT_MS', 30000, 1000, 600000, problems),
+      eventStoreDeadlineMs: integer(env, 'EVENTSTORE_DEADLINE_MS', 1500, 100, 60000, problems),
+      sqliteBusyMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 1000, 0, 60000, problems),
+    },
   };
 }
 

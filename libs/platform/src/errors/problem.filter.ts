@@ -10,6 +10,7 @@ import {
   ViewNotCaughtUp,
 } from './application-errors';
 import { Problem } from './problem';
+import { StorageFull, StoreUnavailable } from '../stores/store-errors';
 
 const DOMAIN_STATUS = new Map<Function, [number, string]>([
   [CustomerNotFound, [404, 'Customer not found']],
@@ -23,10 +24,19 @@ const APPLICATION_PROBLEMS = new Map<Function, (error: ApplicationError) => Prob
   [IdempotencyKeyReused, (e) => new Problem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', e.message)],
   [TooMuchContention, (e) => retryLater(e as TooMuchContention, 'CONTENDED', 'Too much contention')],
   [ViewNotCaughtUp, (e) => retryLater(e as ViewNotCaughtUp, 'VIEW_NOT_CAUGHT_UP', 'View not caught up')],
+  [StoreUnavailable, (e) => retryLater(e as StoreUnavailable, 'STORE_UNAVAILABLE', 'Store unavailable', { store: (e as StoreUnavailable).store })],
+  // 507: the request was fine and the store is up, but it cannot take more until space is freed.
+  [StorageFull, (e) => retryLater(e as StorageFull, 'STORAGE_FULL', 'Storage full', { store: (e as StorageFull).store }, 507)],
 ]);
 
-function retryLater(error: TooMuchContention | ViewNotCaughtUp, code: string, title: string): Problem {
-  return new Problem(503, code, title, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+function retryLater(
+  error: ApplicationError & { readonly retryAfterSeconds: number },
+  code: string,
+  title: string,
+  extensions: Record<string, unknown> = {},
+  status = 503,
+): Problem {
+  return new Problem(status, code, title, error.message, { 'Retry-After': String(error.retryAfterSeconds) }, undefined, extensions);
 }
 
 // Statuses Nest or Express raise themselves, each with our stable code.
@@ -48,7 +58,9 @@ export class ProblemFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const problem = this.toProblem(error, request);
-    if (problem.status >= 500 && !(error instanceof Problem)) {
+    // Failures this service expects and answers honestly (a store out, contention) are not bugs:
+    // they are logged once per episode where they are detected, not with a stack per request.
+    if (problem.status >= 500 && !(error instanceof Problem) && !(error instanceof ApplicationError)) {
       this.logger.error(`${request.method} ${request.path} failed`, error instanceof Error ? error.stack : String(error));
     }
     if (response.headersSent) return;
@@ -63,6 +75,7 @@ export class ProblemFilter implements ExceptionFilter {
           detail: problem.message,
           code: problem.code,
           ...(problem.errors ? { errors: problem.errors } : {}),
+          ...problem.extensions,
         }),
       );
   }

@@ -9,6 +9,8 @@ export class Problem extends Error {
     detail?: string,
     readonly headers: Record<string, string> = {},
     readonly errors?: readonly FieldError[],
+    /** RFC 9457 extension members, e.g. which store was out. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
   }

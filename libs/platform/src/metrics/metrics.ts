@@ -29,6 +29,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly storeFailures = new Counter({
+    name: 'store_failures_total',
+    help: 'Store calls that failed because the store was out of reach, too slow, or out of disk space.',
+    labelNames: ['store', 'failure'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -4,8 +4,8 @@ import { ViewPorts } from '../view-ports';
 import { SqliteViewStore } from './sqlite-view-store';
 
 /** The views in one SQLite file. */
-export function embeddedViews(file: string): ViewPorts {
-  const store = new SqliteViewStore(file);
+export function embeddedViews(file: string, busyTimeoutMs?: number): ViewPorts {
+  const store = new SqliteViewStore(file, busyTimeoutMs);
   return {
     writer: store,
     generations: store,

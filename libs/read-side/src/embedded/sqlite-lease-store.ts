@@ -12,8 +12,8 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly db: Database.Database;
   private readonly sql;
 
-  constructor(file: string) {
-    this.db = openSqlite(file, 'NORMAL');
+  constructor(file: string, busyTimeoutMs?: number) {
+    this.db = openSqlite(file, 'NORMAL', busyTimeoutMs);
     this.db.exec('CREATE TABLE IF NOT EXISTS projector_leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
     this.sql = {
       acquire: this.db.prepare(

@@ -22,8 +22,8 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
   /** Prepared once per SQL text: every read and every projected batch goes through these. */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
-    this.db = openSqlite(file, 'NORMAL');
+  constructor(file: string, busyTimeoutMs?: number) {
+    this.db = openSqlite(file, 'NORMAL', busyTimeoutMs);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS view_generations (view TEXT PRIMARY KEY, generations TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS projection_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);

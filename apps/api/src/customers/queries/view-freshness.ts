@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { comparePositions, parsePosition } from '@app/event-store';
-import { APP_CONFIG, AppConfig, ViewNotCaughtUp } from '@app/platform';
+import { APP_CONFIG, AppConfig, boundedStore, readStoreFailure, StoreHealth, ViewNotCaughtUp } from '@app/platform';
 import { PROJECTIONS, VIEW_WRITER, ViewName, ViewWriter } from '@app/read-side';
 import { ValidationError } from '@app/domain';
 
@@ -9,10 +9,16 @@ const POLL_MS = 10;
 /** Read-your-writes: holds a read until the views it uses have projected `minPosition`. */
 @Injectable()
 export class ViewFreshness {
+  private readonly views: Pick<ViewWriter, 'checkpoint'>;
+
   constructor(
-    @Inject(VIEW_WRITER) private readonly views: ViewWriter,
+    @Inject(VIEW_WRITER) views: ViewWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    health: StoreHealth,
+  ) {
+    // A request waits here: each look at the checkpoint is bounded like any other store call.
+    this.views = boundedStore(views, { store: 'view-store', timeoutMs: config.timeouts.storeCallMs, classify: readStoreFailure, health });
+  }
 
   async waitFor(view: ViewName, minPosition: string | undefined): Promise<void> {
     if (minPosition === undefined) return;

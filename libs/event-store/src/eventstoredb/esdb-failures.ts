@@ -1,0 +1,10 @@
+import { CancelledError, DeadlineExceededError, NotLeaderError, TimeoutError, UnavailableError, UnknownError } from '@eventstore/db-client';
+
+/**
+ * Whether an error from the EventStoreDB client means the server was out of reach or too slow (as
+ * opposed to a rule of the store, such as a wrong expected revision). `UnknownError` is what the
+ * client makes of a connection cut mid-call.
+ */
+export function isEventStoreDbOutage(error: unknown): boolean {
+  return [UnavailableError, DeadlineExceededError, TimeoutError, CancelledError, NotLeaderError, UnknownError].some((type) => error instanceof type);
+}
