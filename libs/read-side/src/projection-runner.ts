@@ -18,7 +18,10 @@ export interface RunnerHooks {
   /** Asked before each commit; false aborts the commit and the run (the lease was lost). */
   mayCommit?(): Promise<boolean>;
   onCommitted?(checkpoint: Position, events: number): void;
-  onError?(error: unknown): void;
+  /** A failure; `retryInMs` is how long the runner waits before it starts again. */
+  onError?(error: unknown, retryInMs: number): void;
+  /** A rebuild made another generation active while this runner wrote to the old one: expected, not an error. */
+  onGenerationSwitch?(from: number, to: number): void;
 }
 
 export interface ProjectionRunnerOptions<V extends ViewDocument> {
@@ -26,8 +29,10 @@ export interface ProjectionRunnerOptions<V extends ViewDocument> {
   readonly events: EventReader;
   readonly views: ViewWriter;
   readonly hooks?: RunnerHooks;
-  /** How long to wait before starting again after a failure; 1000 ms unless given. */
+  /** The first wait before starting again after a failure (500 ms unless given); it doubles per failure in a row. */
   readonly retryMs?: number;
+  /** The longest wait between attempts (15 s unless given). */
+  readonly maxRetryMs?: number;
   /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
   readonly generation?: number;
 }
@@ -60,26 +65,56 @@ export class ProjectionRunner<V extends ViewDocument> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wakeUp?.();
     await this.subscription?.close();
     await this.running;
   }
 
   private async loop(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       try {
         await this.follow();
       } catch (error) {
         if (this.stopped) return;
-        if (error instanceof StaleGeneration) {
-          // A rebuild made another generation active: go on there, from its checkpoint. A fixed
+        const writingTo = this.generation;
+        if (error instanceof StaleGeneration || (await this.switchedAway(writingTo))) {
+          // A rebuild made another generation active (its old tables may be gone already, so the
+          // error can be the store's "no such table"): go on there, from its checkpoint. A fixed
           // generation that is gone (a finished or abandoned rebuild) ends this runner.
           if (this.options.generation !== undefined) return;
+          const active = await this.options.views.activeGeneration(this.options.projection).catch(() => undefined);
+          if (writingTo !== undefined && active !== undefined) this.hooks.onGenerationSwitch?.(writingTo, active);
           continue;
         }
-        this.hooks.onError?.(error);
-        await new Promise((r) => setTimeout(r, this.options.retryMs ?? 1000));
+        if (this.committedSinceFailure) failures = 0;
+        this.committedSinceFailure = false;
+        const wait = backoff(failures++, this.options.retryMs ?? 500, this.options.maxRetryMs ?? 15_000);
+        this.hooks.onError?.(error, wait);
+        await this.sleep(wait);
       }
     }
+  }
+
+  private committedSinceFailure = false;
+  private wakeUp: (() => void) | null = null;
+
+  /** Waits, but a stop ends the wait at once. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.wakeUp = null));
+  }
+
+  /** Whether the live generation this runner wrote to has been replaced meanwhile. */
+  private async switchedAway(generation: number | undefined): Promise<boolean> {
+    if (this.options.generation !== undefined || generation === undefined) return false;
+    const active = await this.options.views.activeGeneration(this.options.projection).catch(() => generation);
+    return active !== generation;
   }
 
   private async follow(): Promise<void> {
@@ -118,6 +153,16 @@ export class ProjectionRunner<V extends ViewDocument> {
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
     await views.commit(projection, changed, checkpoint, this.generation);
+    this.committedSinceFailure = true;
     this.hooks.onCommitted?.(checkpoint, batch.length);
   }
+}
+
+/**
+ * Exponential backoff with "equal jitter": between half and all of `base · 2^failures`, capped, so
+ * projectors that failed together (a store outage) do not all come back at the same instant.
+ */
+export function backoff(failures: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(failures, 20));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }

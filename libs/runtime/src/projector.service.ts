@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_READER, EventReader } from '@app/event-store';
-import { APP_CONFIG, StoresConfig, Metrics } from '@app/platform';
+import { EVENT_READER, EventReader, isEventStoreDbOutage } from '@app/event-store';
+import { APP_CONFIG, Metrics, readStoreFailure, StoreFailure, StoreHealth, StoresConfig, StoreUnavailable } from '@app/platform';
 import {
   accountDetailProjection,
   customerListProjection,
@@ -33,10 +33,20 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(LEASE_STORE) leases: LeaseStore,
     @Inject(APP_CONFIG) config: StoresConfig,
     metrics: Metrics,
+    stores: StoreHealth,
   ) {
     const leased = <V extends ViewDocument>(projection: Projection<V>) => {
-      const onError = (error: unknown) =>
-        this.logger.error(`${projection.name} failed; restarting from its checkpoint`, error instanceof Error ? error.stack : String(error));
+      const onError = (error: unknown, retryInMs?: number) => {
+        const retry = retryInMs === undefined ? '' : ` in ${(retryInMs / 1000).toFixed(1)} s`;
+        const failure = storeFailureOf(error);
+        if (failure) {
+          // A store out or full: one line, no stack; the store's episode is reported by StoreHealth.
+          if (failure.store === 'view-store') stores.failed('view-store', failure.kind, (error as Error).message);
+          this.logger.warn(`${projection.name}: the ${failure.store} is ${failure.kind === 'full' ? 'full' : 'unavailable'}; retrying from its checkpoint${retry}`);
+        } else {
+          this.logger.error(`${projection.name} failed; retrying from its checkpoint${retry}`, error instanceof Error ? error.stack : String(error));
+        }
+      };
       return new LeasedProjection({
         name: projection.name,
         runner: (mayCommit) =>
@@ -46,8 +56,12 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
             views,
             hooks: {
               mayCommit,
-              onCommitted: (checkpoint) => metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit)),
+              onCommitted: (checkpoint) => {
+                metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit));
+                stores.succeeded('view-store', true);
+              },
               onError,
+              onGenerationSwitch: (from, to) => this.logger.log(`${projection.name}: a rebuild made generation ${to} active; following it (was ${from})`),
             },
           }),
         leases,
@@ -79,4 +93,12 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
     this.running = false;
     await Promise.all(this.projections.map((p) => p.stop()));
   }
+}
+
+/** Which store an error of a projection run came from, if it is a store being out or full. */
+function storeFailureOf(error: unknown): { store: 'event-store' | 'view-store'; kind: Exclude<StoreFailure, null> } | null {
+  if (error instanceof StoreUnavailable && error.store === 'event-store') return { store: 'event-store', kind: 'unavailable' };
+  if (isEventStoreDbOutage(error)) return { store: 'event-store', kind: 'unavailable' };
+  const kind = readStoreFailure(error);
+  return kind ? { store: 'view-store', kind } : null;
 }
