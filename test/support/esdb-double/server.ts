@@ -33,6 +33,13 @@ export interface EsdbDoubleOptions {
   readonly maxAppendSize?: number;
   /** Reported by `ServerFeatures`. Default '24.10.0'. */
   readonly serverVersion?: string;
+  /** Start on the log of a stopped double (its `data`), as a real node restarts on its files. */
+  readonly data?: EsdbDoubleData;
+}
+
+/** The log of a double, to start another one on (opaque). */
+export interface EsdbDoubleData {
+  readonly log: EventLog;
 }
 
 export interface DropOptions {
@@ -58,6 +65,14 @@ export interface EsdbDouble {
   lastPosition(): LogPosition | null;
   /** Ends subscriptions and open batch-append calls, then shuts the server down. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Holds every call that arrives from now on without answering, as a node frozen by SIGSTOP does
+   * (connections stay open, nothing comes back), until `resume`.
+   */
+  pause(): void;
+  resume(): void;
+  /** This double's log, for `startEsdbDouble({ data, port })` after `stop`. */
+  readonly data: EsdbDoubleData;
 }
 
 /** Where the first event's record starts: a real log begins with records that are not events. */
@@ -69,16 +84,27 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
   const batchAppend = (options.appendVia ?? 'batch-append') === 'batch-append';
   const maxAppendSize = options.maxAppendSize ?? 1_048_576;
 
-  const log = new EventLog(FIRST_EVENT_OFFSET);
-  if (options.systemEvents ?? true) writeSystemEvents(log);
+  const log = options.data?.log ?? new EventLog(FIRST_EVENT_OFFSET);
+  if (!options.data && (options.systemEvents ?? true)) writeSystemEvents(log);
+  let paused: { promise: Promise<void>; release: () => void } | null = null;
+  // A handler runs once the double is not paused; calls that arrived meanwhile wait in line.
+  const gated =
+    <A extends unknown[]>(handler: (...args: A) => unknown) =>
+    (...args: A): void => {
+      if (!paused) {
+        handler(...args);
+        return;
+      }
+      void paused.promise.then(() => handler(...args));
+    };
   const registry = new SubscriptionRegistry();
   const batchCalls = new Set<ServerDuplexStream<streams.BatchAppendReq, streams.BatchAppendResp>>();
 
   const server = new Server({ 'grpc.max_receive_message_length': 17 * 1024 * 1024 });
   server.addService(StreamsService, {
-    read: readHandler(log, registry, { sendCaughtUp: options.sendCaughtUp ?? true }),
-    append: appendHandler(log, { maxAppendSize }),
-    batchAppend: batchAppendHandler(log, { maxAppendSize }, batchCalls),
+    read: gated(readHandler(log, registry, { sendCaughtUp: options.sendCaughtUp ?? true })),
+    append: gated(appendHandler(log, { maxAppendSize })),
+    batchAppend: gated(batchAppendHandler(log, { maxAppendSize }, batchCalls)),
     delete: (_call: unknown, callback: (error: Error) => void) => callback(rpcError(Status.UNIMPLEMENTED, 'Not implemented by the double.')),
     tombstone: (_call: unknown, callback: (error: Error) => void) => callback(rpcError(Status.UNIMPLEMENTED, 'Not implemented by the double.')),
   });
@@ -105,8 +131,21 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
     dropSubscriptions: ({ code = Status.UNAVAILABLE, details = 'Subscription dropped by the EventStoreDB double.' } = {}) =>
       registry.dropAll(rpcError(code, details)),
     lastPosition: () => log.all.at(-1)?.position ?? null,
+    data: { log },
+    pause: () => {
+      if (paused) return;
+      let release!: () => void;
+      const promise = new Promise<void>((r) => (release = r));
+      paused = { promise, release };
+    },
+    resume: () => {
+      paused?.release();
+      paused = null;
+    },
     stop: () =>
       (stopping ??= (async () => {
+        paused?.release();
+        paused = null;
         registry.dropAll(serverUnavailable());
         for (const call of [...batchCalls]) call.end();
         batchCalls.clear();

@@ -1,0 +1,190 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EsdbDouble, startEsdbDouble } from '../support/esdb-double';
+import { FerretDbProcess } from '../support/ferretdb-process';
+import { mongoUri } from '../support/mongodb';
+import { assertBuilt, killAll, randomSecret, send, ServiceProcess, sleep, startService } from '../support/service-process';
+import { Load, Sample } from './load';
+
+// What the issue promises while a store is out: an answer within 2 s, readiness within 1 s.
+const REQUEST_BOUND_MS = 2000;
+const READY_BOUND_MS = 1000;
+const OUTAGE_MS = 4000;
+
+const SUITE = 'store outages (real service process, own FerretDB, EventStoreDB double)';
+// The suite runs where FerretDB does (CI always); elsewhere it says so in one line.
+const ferretDb = mongoUri(SUITE) ? FerretDbProcess.binary() : {};
+if (mongoUri(SUITE) && !ferretDb.path) throw new Error(`${SUITE}: no FerretDB binary (${ferretDb.reason})`);
+const describeIf = ferretDb.path ? describe : describe.skip;
+
+interface ReadyProbe {
+  readonly ms: number;
+  readonly status?: number;
+  readonly checks?: Record<string, string>;
+}
+
+describeIf(SUITE, () => {
+  let dataDir: string;
+  let ferret: FerretDbProcess;
+  let double: EsdbDouble;
+  let service: ServiceProcess;
+  let auth: string;
+  let load: Load;
+  const worst: Record<string, { worstMs: number; requests: number; unavailable: number }> = {};
+
+  beforeAll(async () => {
+    assertBuilt();
+    dataDir = mkdtempSync(join(tmpdir(), 'customer-accounts-faults-'));
+    ferret = await FerretDbProcess.start(ferretDb.path!, dataDir);
+    double = await startEsdbDouble();
+    service = await startService({
+      dataDir,
+      secret: randomSecret(),
+      env: {
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: double.connectionString,
+        READ_STORE: 'mongodb',
+        MONGODB_URI: ferret.uri,
+        MONGODB_DB: 'faults',
+      },
+    });
+    auth = `Bearer ${await service.token({ roles: ['admin-agent'] })}`;
+    load = new Load(service, auth);
+    load.start();
+    await sleep(1500);
+  }, 60_000);
+
+  afterAll(async () => {
+    await load?.stop();
+    await killAll();
+    await double?.stop();
+    await ferret?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+    console.log(`fault suite: worst-case request latency while each store was out: ${JSON.stringify(worst)} (bound ${REQUEST_BOUND_MS} ms)`);
+  });
+
+  /** Takes a store out, watches readiness and the load, brings the store back, waits for green. */
+  async function outage(name: string, check: string, begin: () => Promise<void> | void, end: () => Promise<void> | void) {
+    const from = Date.now();
+    await begin();
+    const probes: ReadyProbe[] = [];
+    while (Date.now() - from < OUTAGE_MS) {
+      probes.push(await probeReady());
+      await sleep(200);
+    }
+    await end();
+    const green = await untilReady(30_000);
+    const to = Date.now();
+    await sleep(1000);
+
+    const samples = load.between(from, to);
+    worst[name] = { worstMs: Math.max(0, ...samples.map((s) => s.ms)), requests: samples.length, unavailable: samples.filter((s) => s.outcome.status === 503).length };
+    const describeSample = (s: Sample) => `${s.route} ${s.outcome.status ?? s.outcome.error} ${s.outcome.body?.code ?? ''} ${s.ms} ms`;
+    // Only 2xx, or 503 with Retry-After; never a 500, a hang or a dropped connection.
+    const dishonest = samples.filter((s) => {
+      const status = s.outcome.status;
+      if (status === undefined) return true;
+      if (status >= 200 && status < 300) return false;
+      return !(status === 503 && s.outcome.headers?.['retry-after'] && s.outcome.body?.code === 'STORE_UNAVAILABLE');
+    });
+    expect(dishonest.map(describeSample)).toEqual([]);
+    expect(samples.filter((s) => s.ms > REQUEST_BOUND_MS).map(describeSample)).toEqual([]);
+    expect(samples.some((s) => s.outcome.status === 503)).toBe(true);
+    // Readiness: always within its bound, red naming the store while it was out, green by itself after.
+    expect(probes.filter((p) => p.ms > READY_BOUND_MS)).toEqual([]);
+    expect(probes.some((p) => p.status === 503 && p.checks?.[check] === 'down')).toBe(true);
+    expect(green).toBe(true);
+    return samples;
+  }
+
+  const servedDuring = (samples: Sample[], routes: string[]) =>
+    samples.filter((s) => routes.includes(s.route) && s.outcome.status !== undefined && s.outcome.status < 300).length;
+
+  it('EventStoreDB frozen: writes and history answer 503 fast, the views still serve reads', async () => {
+    const samples = await outage('eventstoredb-frozen', 'eventStore', () => double.pause(), () => double.resume());
+    expect(servedDuring(samples, ['list', 'detail'])).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('EventStoreDB killed and restarted on its data: the same, and it comes back by itself', async () => {
+    const samples = await outage(
+      'eventstoredb-killed',
+      'eventStore',
+      () => double.stop(),
+      async () => {
+        double = await startEsdbDouble({ port: double.port, data: double.data });
+      },
+    );
+    expect(servedDuring(samples, ['list', 'detail'])).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('MongoDB frozen (SIGSTOP): reads and keyed writes answer 503 fast, unkeyed writes and the history go on', async () => {
+    const samples = await outage('mongodb-frozen', 'viewStore', () => ferret.pause(), () => ferret.resume());
+    expect(servedDuring(samples, ['history'])).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('MongoDB killed and restarted on its data: the same, and it comes back by itself', async () => {
+    const samples = await outage('mongodb-killed', 'viewStore', () => ferret.kill(), () => ferret.restart());
+    expect(servedDuring(samples, ['history'])).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('loses no acknowledged write, and the views converge on the history', async () => {
+    await load.stop();
+    expect(load.acks.length).toBeGreaterThan(10);
+    const latest = new Map<string, number>();
+    for (const ack of load.acks) latest.set(ack.id, Math.max(latest.get(ack.id) ?? -1, ack.revision));
+
+    const histories = new Map<string, number[]>();
+    for (const id of latest.keys()) {
+      const res = await getJson(`/v1/customers/${id}/history?limit=1000`);
+      expect({ id, status: res.status }).toEqual({ id, status: 200 });
+      histories.set(id, res.body.items.map((e: { revision: number }) => e.revision));
+    }
+    const lost = load.acks.filter((a) => !histories.get(a.id)!.includes(a.revision));
+    expect(lost).toEqual([]);
+
+    // Each customer's list revision equals its last history revision, once the projector caught up.
+    const deadline = Date.now() + 60_000;
+    let differing: string[] = [];
+    do {
+      const listed = await listAll();
+      differing = [...histories].filter(([id, revisions]) => listed.get(id) !== Math.max(...revisions)).map(([id]) => id);
+      if (differing.length === 0) break;
+      await sleep(500);
+    } while (Date.now() < deadline);
+    expect(differing).toEqual([]);
+  }, 120_000);
+
+  async function probeReady(): Promise<ReadyProbe> {
+    const at = Date.now();
+    const outcome = await send(service, 'GET', '/health/ready', { timeoutMs: 5000 }).outcome;
+    return { ms: Date.now() - at, status: outcome.status, checks: outcome.body?.checks };
+  }
+
+  async function untilReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await probeReady()).status === 200) return true;
+      await sleep(250);
+    }
+    return false;
+  }
+
+  async function getJson(path: string): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${service.baseUrl}${path}`, { headers: { Authorization: auth }, signal: AbortSignal.timeout(15_000) });
+    return { status: res.status, body: await res.json() };
+  }
+
+  async function listAll(): Promise<Map<string, number>> {
+    const revisions = new Map<string, number>();
+    let continuation: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const res = await getJson(`/v1/customers?size=200${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ''}`);
+      if (res.status !== 200) return revisions;
+      for (const item of res.body.items as { id: string; revision: number }[]) revisions.set(item.id, item.revision);
+      continuation = res.body.continuationToken;
+      if (!continuation) break;
+    }
+    return revisions;
+  }
+});
