@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     logger.warn('='.repeat(78));
   }
   const app = await createApp(config);
-  await app.listen(config.port);
+  if (config.host) await app.listen(config.port, config.host);
+  else await app.listen(config.port);
   logger.log(`Customer accounts listening on ${await app.getUrl()} (data in ${config.dataDir})`);
 }
 

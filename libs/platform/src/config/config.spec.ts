@@ -34,6 +34,18 @@ describe('loadConfig', () => {
     expect(statSync(join(dir, DEV_SECRET_FILE)).mode & 0o777).toBe(0o600);
   });
 
+  it('listens on loopback only with the generated development secret, unless HOST opens it; on every interface with a configured key', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).host).toBe('127.0.0.1');
+    expect(loadConfig({ DATA_DIR: dataDir(), HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }).host).toBeUndefined();
+  });
+
+  it('bounds every store call with documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' });
+    expect(config.timeouts).toEqual({ storeCallMs: 1500, mongoServerSelectionMs: 1000, mongoSocketMs: 30000, eventStoreDeadlineMs: 1500, sqliteBusyMs: 1000 });
+    expect(problemsOf({ STORE_CALL_TIMEOUT_MS: '0' })).toEqual(expect.arrayContaining([expect.stringContaining('STORE_CALL_TIMEOUT_MS')]));
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf({ PORT: 'eighty', EVENT_STORE: 'cassandra', AUTH_JWT_SECRET: 'short', READ_WAIT_MS: '-1' });
     expect(problems).toEqual(

@@ -36,6 +36,11 @@ export interface StoreTimeouts {
 /** The API process: the stores plus HTTP and token checking. */
 export interface AppConfig extends StoresConfig {
   readonly port: number;
+  /**
+   * The address to listen on. With the generated development secret it is loopback only, since
+   * anyone who can read DATA_DIR can mint tokens; otherwise every interface.
+   */
+  readonly host: string | undefined;
   readonly auth: { readonly key: AuthKey; readonly issuer: string; readonly audience: string };
   /** How long a read with `minPosition` waits for the views before answering 503. */
   readonly readWaitMs: number;
@@ -66,7 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const runProjector = choice(env, 'RUN_PROJECTOR', ['true', 'false'] as const, problems) !== 'false';
   const auth = authOf(env, stores, problems);
   if (problems.length > 0 || !auth) throw new ConfigError(problems);
-  return { ...stores, port, auth, readWaitMs, runProjector };
+  const generatedSecret = auth.key.kind === 'secret' && auth.issuer === DEV_ISSUER && !env.AUTH_JWT_SECRET;
+  const host = env.HOST || (generatedSecret ? '127.0.0.1' : undefined);
+  return { ...stores, port, host, auth, readWaitMs, runProjector };
 }
 
 /** The projector process needs no HTTP and checks no tokens. */
