@@ -14,6 +14,7 @@ export type { PlatformOptions } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
 export { DEFAULT_SQLITE_BUSY_MS, openSqlite } from './sqlite';
 export { checkJsonShape, requireJsonBody } from './http/json-body';
+export { securityHeaders } from './http/security-headers';
 export * from './stores/store-errors';
 export * from './stores/store-failures';
 export { StoreHealth } from './stores/store-health';
