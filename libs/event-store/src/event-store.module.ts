@@ -17,7 +17,7 @@ export interface EventStoreOptions {
    * Wraps each port before it is provided (the app bounds every call and names the store in its
    * errors); the adapter's own `close` stays with this module.
    */
-  readonly wrap?: <T extends object>(port: T, writes: readonly string[]) => T;
+  readonly wrap?: <T extends object>(port: T, calls: { writes: readonly string[]; long: readonly string[] }) => T;
 }
 
 export interface EventStoreAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -33,8 +33,9 @@ export function openEventStore(location: EventStoreLocation): EventStore {
     : new SqliteEventStore(location.file, undefined, location.busyTimeoutMs);
 }
 
+// `readAll` may scan far (an export, a rebuild): the adapters bound each round trip of it instead.
 function wrapped<T extends object>(options: EventStoreOptions, port: T, writes: readonly string[]): T {
-  return options.wrap ? options.wrap(port, writes) : port;
+  return options.wrap ? options.wrap(port, { writes, long: ['readAll'] }) : port;
 }
 
 const OPTIONS = Symbol('EventStoreOptions');

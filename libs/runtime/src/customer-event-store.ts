@@ -14,8 +14,15 @@ export function customerEventStoreOptions(config: StoresConfig, health?: StoreHe
   const { timeouts } = config;
   // Every call answers within the bound, and an outage is a StoreUnavailable naming the event store.
   const wrap = health
-    ? <T extends object>(port: T, writes: readonly string[]): T =>
-        boundedStore(port, { store: 'event-store', timeoutMs: timeouts.storeCallMs, classify: eventStoreFailure, health, writes })
+    ? <T extends object>(port: T, calls: { writes: readonly string[]; long: readonly string[] }): T =>
+        boundedStore(port, {
+          store: 'event-store',
+          timeoutMs: timeouts.storeCallMs,
+          classify: eventStoreFailure,
+          health,
+          writes: calls.writes,
+          untimed: calls.long,
+        })
     : undefined;
   const upcasters = CUSTOMER_UPCASTERS;
   if (config.eventStore.kind === 'eventstoredb') {

@@ -38,7 +38,11 @@ const PAGE = 1000;
  * and exclusive start positions (EventStoreDB's $all reads include their start position).
  */
 export class EsdbEventStore implements EventStore {
-  constructor(private readonly client: EventStoreDBClient) {}
+  /** `readIdleMs`: the longest wait for the next page of a `readAll` (this client sets no read deadlines). */
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly readIdleMs = 10_000,
+  ) {}
 
   /** `deadlineMs`: the gRPC deadline of appends (reads and subscriptions have none in this client). */
   static connect(connectionString: string, deadlineMs?: number): EsdbEventStore {
@@ -46,7 +50,7 @@ export class EsdbEventStore implements EventStore {
       deadlineMs === undefined || /[?&]defaultDeadline=/i.test(connectionString)
         ? connectionString
         : `${connectionString}${connectionString.includes('?') ? '&' : '?'}defaultDeadline=${deadlineMs}`;
-    return new EsdbEventStore(EventStoreDBClient.connectionString(withDeadline));
+    return new EsdbEventStore(EventStoreDBClient.connectionString(withDeadline), deadlineMs);
   }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -101,7 +105,7 @@ export class EsdbEventStore implements EventStore {
         maxCount: pageSize,
       });
       try {
-        for await (const resolved of read) {
+        for await (const resolved of idleBounded(read, this.readIdleMs)) {
           const event = resolved.event;
           if (!event?.position) continue;
           seen++;
@@ -158,4 +162,29 @@ function toRecorded(event: AllStreamRecordedEvent | EsdbRecordedEvent): Recorded
     metadata: event.metadata ?? null,
     created: event.created,
   };
+}
+
+/** A read of the store that stalled: no answer within the bound. */
+export class EventStoreReadStalled extends Error {
+  constructor(ms: number) {
+    super(`EventStoreDB sent nothing for ${ms} ms during a read.`);
+  }
+}
+
+/** The items of a read, failing with EventStoreReadStalled when the next one takes longer than `ms`. */
+async function* idleBounded<T>(read: AsyncIterable<T>, ms: number): AsyncGenerator<T> {
+  const iterator = read[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EventStoreReadStalled(ms)), ms);
+    });
+    try {
+      const next = await Promise.race([iterator.next(), stalled]);
+      if (next.done) return;
+      yield next.value;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { CancelledError, DeadlineExceededError, NotLeaderError, TimeoutError, UnavailableError, UnknownError } from '@eventstore/db-client';
+import { EventStoreReadStalled } from './esdb-event-store';
 
 /**
  * Whether an error from the EventStoreDB client means the server was out of reach or too slow (as
@@ -6,5 +7,7 @@ import { CancelledError, DeadlineExceededError, NotLeaderError, TimeoutError, Un
  * client makes of a connection cut mid-call.
  */
 export function isEventStoreDbOutage(error: unknown): boolean {
-  return [UnavailableError, DeadlineExceededError, TimeoutError, CancelledError, NotLeaderError, UnknownError].some((type) => error instanceof type);
+  return [UnavailableError, DeadlineExceededError, TimeoutError, CancelledError, NotLeaderError, UnknownError, EventStoreReadStalled].some(
+    (type) => error instanceof type,
+  );
 }

@@ -20,7 +20,8 @@ export class MongoConnection implements OnApplicationShutdown {
       writeConcern: { w: 'majority', journal: true },
       // Short: with no server to talk to, an operation fails fast instead of queueing for 30 s.
       serverSelectionTimeoutMS: timeouts.mongoServerSelectionMs,
-      connectTimeoutMS: Math.max(timeouts.mongoServerSelectionMs, 2000),
+      // connectTimeoutMS stays the driver's 30 s: it also bounds the server monitor's heartbeat, and
+      // a busy server that misses a short one gets every connection in use cut.
       // A stopped server leaves connections open but silent; this closes them eventually. Long
       // enough for a projector's large batch on a slow server.
       socketTimeoutMS: timeouts.mongoSocketMs,

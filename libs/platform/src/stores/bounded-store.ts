@@ -11,6 +11,11 @@ export interface BoundedStoreOptions {
   readonly health: StoreHealth;
   /** Methods that write: only their success ends a disk-full episode. */
   readonly writes?: readonly string[];
+  /**
+   * Methods whose errors are translated but whose total time is not bounded, because they may
+   * rightly take long (a large scan) and the adapter bounds each round trip itself.
+   */
+  readonly untimed?: readonly string[];
 }
 
 /**
@@ -22,7 +27,7 @@ export interface BoundedStoreOptions {
  * told 503, which is why writes are retried with their idempotency key or deterministic event ids.
  */
 export function boundedStore<T extends object>(port: T, options: BoundedStoreOptions): T {
-  const { store, timeoutMs, classify, health, writes = [] } = options;
+  const { store, timeoutMs, classify, health, writes = [], untimed = [] } = options;
   const translate = (error: unknown): unknown => {
     const failure = classify(error);
     if (!failure) return error;
@@ -41,7 +46,7 @@ export function boundedStore<T extends object>(port: T, options: BoundedStoreOpt
           throw translate(error);
         }
         if (!(result instanceof Promise)) return result;
-        return within(result, timeoutMs, () => {
+        return within(result, untimed.includes(String(key)) ? Number.POSITIVE_INFINITY : timeoutMs, () => {
           health.failed(store, 'unavailable', `no answer within ${timeoutMs} ms`);
           return new StoreUnavailable(store, 'timeout');
         }).then(
@@ -57,6 +62,7 @@ export function boundedStore<T extends object>(port: T, options: BoundedStoreOpt
 }
 
 function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  if (!Number.isFinite(ms)) return promise;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(onTimeout()), ms);

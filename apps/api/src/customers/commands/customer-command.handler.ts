@@ -2,10 +2,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, CustomerEventType, customerStream, decide, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
 import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
-import { RevisionConflict, TooMuchContention } from '@app/platform';
+import { RevisionConflict, StoreUnavailable, TooMuchContention } from '@app/platform';
 import { IdempotencyService, IdempotentRequest } from '../../idempotency/idempotency.service';
 import { FoldedStreams } from './folded-streams';
-import { KeyedLock } from './keyed-lock';
+import { KeyedLock, LockWaitTimeout } from './keyed-lock';
+
+// Commands to one customer queue behind each other; one stuck on a slow event store must not make
+// the queue behind it wait past the 2 s a request may take (each store call has its own bound).
+const LOCK_WAIT_MS = 500;
 
 /** What the HTTP edge puts on the command bus: a valid domain command and the request's conditions. */
 export class HandleCustomerCommand {
@@ -33,7 +37,7 @@ const MAX_ATTEMPTS = 5;
  */
 @CommandHandler(HandleCustomerCommand)
 export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCommand, WriteResponse> {
-  private readonly lock = new KeyedLock();
+  private readonly lock = new KeyedLock(LOCK_WAIT_MS);
   private readonly streams: FoldedStreams;
 
   constructor(
@@ -46,7 +50,12 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
 
   execute({ command, ifMatch, idempotency }: HandleCustomerCommand): Promise<WriteResponse> {
     const stream = customerStream(command.metadata.actor.partnerId, command.data.tenantId);
-    return this.idempotency.once(idempotency, () => this.lock.run(stream, () => this.decideAndAppend(stream, command, ifMatch)));
+    return this.idempotency.once(idempotency, () =>
+      this.lock.run(stream, () => this.decideAndAppend(stream, command, ifMatch)).catch((error: unknown) => {
+        // Only the event store is called under the lock: the command ahead is waiting on it.
+        throw error instanceof LockWaitTimeout ? new StoreUnavailable('event-store', 'timeout') : error;
+      }),
+    );
   }
 
   private async decideAndAppend(stream: string, command: CustomerCommand, ifMatch: bigint | undefined): Promise<WriteResponse> {
