@@ -58,7 +58,12 @@ export class ProjectionRunner<V extends ViewDocument> {
     return this.options.hooks ?? {};
   }
 
+  /**
+   * Starts the runner; if it is waiting to retry after a failure, it retries now. The lease loop
+   * calls this whenever a renewal succeeds: the view store answers again, so the wait is cut short.
+   */
   start(): void {
+    this.wakeUp?.();
     this.stopped = false;
     this.running ??= this.loop().finally(() => (this.running = null));
   }
