@@ -1,21 +1,24 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, checkJsonShape, httpMetrics, Metrics, PlatformOptions, requireJsonBody } from '@app/platform';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, checkJsonShape, correlation, httpMetrics, Metrics, PlatformOptions, requestLogging, requireJsonBody, ROOT_LOGGER } from '@app/platform';
 import { AppModule } from './app.module';
 
 /** Deeper than any body of this API (billing profile: 2 levels), far below what overflows a stack. */
 const MAX_BODY_DEPTH = 16;
 
-export interface AppOptions extends PlatformOptions {
-  readonly logger?: LogLevel[] | false;
-}
+export type AppOptions = PlatformOptions;
 
 /** Builds the whole API (and, on the embedded default, the projector) without listening yet. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
-  const { logger = ['log', 'warn', 'error'], ...platform } = options;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, platform), { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  // Before anything that can refuse a request, so every answer echoes the correlation id and
+  // every request, refused or not, gets its log line and its metrics.
+  app.use(correlation);
+  app.use(requestLogging(app.get(ROOT_LOGGER)));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '64kb', type: ['application/json', 'application/*+json'] });

@@ -5,6 +5,8 @@ import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const app = await createApp(config);
+  // After createApp: from here on Nest's Logger writes through pino.
   const logger = new Logger('Main');
   const { key } = config.auth;
   if (key.kind === 'secret' && config.auth.issuer === DEV_ISSUER) {
@@ -13,7 +15,6 @@ async function main(): Promise<void> {
     logger.warn('Mint one with `npm run token`. Never use this outside a developer machine.');
     logger.warn('='.repeat(78));
   }
-  const app = await createApp(config);
   await app.listen(config.port);
   logger.log(`Customer accounts listening on ${await app.getUrl()} (data in ${config.dataDir})`);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LOG_FORMATS, LOG_LEVELS, LogSettings } from '../logging/logger';
 
 export type AuthKey =
   | { readonly kind: 'secret'; readonly secret: Uint8Array; readonly generatedAt?: string }
@@ -16,6 +17,8 @@ export interface StoresConfig {
   readonly projectorLeaseMs: number;
   /** Readiness fails when a projection is further behind than this (seconds since the oldest unprojected event). */
   readonly readyMaxLagSeconds: number;
+  /** LOG_LEVEL and LOG_FORMAT. */
+  readonly log: LogSettings;
 }
 
 /** The API process: the stores plus HTTP and token checking. */
@@ -69,6 +72,7 @@ function storesOf(env: NodeJS.ProcessEnv, problems: string[]): StoresConfig {
     readStore: readStoreOf(env, problems),
     projectorLeaseMs: integer(env, 'PROJECTOR_LEASE_MS', 10000, 1000, 600000, problems),
     readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86400, problems),
+    log: { level: choice(env, 'LOG_LEVEL', LOG_LEVELS, problems), format: choice(env, 'LOG_FORMAT', LOG_FORMATS, problems) },
   };
 }
 

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, CustomerEventType, customerStream, decide, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
 import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
@@ -34,6 +34,7 @@ const MAX_ATTEMPTS = 5;
 @CommandHandler(HandleCustomerCommand)
 export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCommand, WriteResponse> {
   private readonly lock = new KeyedLock();
+  private readonly logger = new Logger('Commands');
   private readonly streams: FoldedStreams;
 
   constructor(
@@ -68,6 +69,7 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
         );
         const outcome = { revision: appended.nextRevision, position: appended.position };
         this.streams.appended(stream, folded, events, commandId, outcome);
+        this.logger.debug({ msg: 'appended', stream, command: command.type, events: events.length, revision: Number(outcome.revision) });
         return answer(id, outcome.revision, outcome.position);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;

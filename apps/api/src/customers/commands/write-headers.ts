@@ -1,7 +1,6 @@
 import { ValidationError } from '@app/domain';
+import { headerOf as header, sentCorrelationId, VISIBLE_ASCII as HEADER_VALUE } from '@app/platform';
 import type { Request } from 'express';
-
-const HEADER_VALUE = /^[\x21-\x7e]{1,128}$/;
 
 /** What a write's request headers say about the command, read and checked in this one place. */
 export interface WriteHeaders {
@@ -16,7 +15,7 @@ export interface WriteHeaders {
 /** Reads the headers of a write, reporting every bad one at once. */
 export function readWriteHeaders(request: Request): WriteHeaders {
   const idempotencyKey = header(request, 'idempotency-key') ?? header(request, 'ms-requestid');
-  const correlationId = header(request, 'x-correlation-id') ?? header(request, 'ms-correlationid');
+  const correlationId = sentCorrelationId(request);
   const ifMatch = header(request, 'if-match');
   const invalid = [
     idempotencyKey !== undefined && !HEADER_VALUE.test(idempotencyKey) && { field: 'Idempotency-Key', message: 'must be 1–128 visible ASCII characters' },
@@ -33,9 +32,4 @@ const IF_MATCH = /^\s*(\*|"\d{1,18}")\s*$/;
 function revisionOf(ifMatch: string | undefined): bigint | undefined {
   const revision = ifMatch === undefined ? undefined : /"(\d+)"/.exec(ifMatch)?.[1];
   return revision === undefined ? undefined : BigInt(revision);
-}
-
-function header(request: Request, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,0 +1,25 @@
+import type { NextFunction, Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { headerOf, sentCorrelationId, VISIBLE_ASCII } from './request-headers';
+
+const CORRELATION_ID = Symbol('correlationId');
+
+/**
+ * First of all middleware: every request gets a correlation id (the caller's, when valid, or a
+ * fresh one) and every answer, errors included, echoes it, under the name the caller used.
+ * A write with an invalid one is still refused (400) by the write's own header checks.
+ */
+export function correlation(request: Request, response: Response, next: NextFunction): void {
+  const sent = sentCorrelationId(request);
+  const id = sent !== undefined && VISIBLE_ASCII.test(sent) ? sent : randomUUID();
+  (request as unknown as Record<symbol, string>)[CORRELATION_ID] = id;
+  response.setHeader('X-Correlation-Id', id);
+  if (headerOf(request, 'ms-correlationid') !== undefined) response.setHeader('MS-CorrelationId', id);
+  next();
+}
+
+/** The id `correlation` gave this request; undefined where the middleware did not run. */
+export function correlationIdOf(request: IncomingMessage): string | undefined {
+  return (request as unknown as Record<symbol, string | undefined>)[CORRELATION_ID];
+}
