@@ -18,7 +18,7 @@ const base = {
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|uid)/)',
   ],
   moduleNameMapper: {
-    '^@app/(domain|event-store|read-side|platform|runtime)$': '<rootDir>/libs/$1/src',
+    '^@app/(domain|event-store|read-side|platform|runtime|telemetry)$': '<rootDir>/libs/$1/src',
     '^@app/(domain)/testing$': '<rootDir>/libs/$1/src/testing',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

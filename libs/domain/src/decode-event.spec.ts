@@ -82,6 +82,12 @@ describe('decodeCustomerEvent', () => {
     expect(problemsOf(stored('CostManagementEnabled', {}, missing))).toEqual([`metadata.${field} must be ${field === 'actor' ? 'an object' : field === 'occurredAt' ? 'an ISO-8601 instant' : 'a string'}`]);
   });
 
+  it('keeps the trace context a traced command stored, and names one of the wrong type', () => {
+    const traced = { ...METADATA, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=1' };
+    expect(decodeCustomerEvent(stored('CostManagementEnabled', {}, traced)).metadata).toBe(traced);
+    expect(problemsOf(stored('CostManagementEnabled', {}, { ...METADATA, traceparent: 42 }))).toEqual(['metadata.traceparent must be a string']);
+  });
+
   it('rejects metadata fields of the wrong primitive type, naming each', () => {
     const metadata = { ...METADATA, actor: { sub: 1, partnerId: 'contoso', roles: ['admin-agent', 2] }, occurredAt: 'yesterday', schemaVersion: '2' };
     expect(problemsOf(stored('CostManagementEnabled', {}, metadata))).toEqual([

@@ -98,6 +98,8 @@ const METADATA = object({
   occurredAt: instant,
   // Events stored before versioning carry none: they are version 1, as the upcasters read them.
   schemaVersion: optional(positiveInteger),
+  traceparent: optional(string),
+  tracestate: optional(string),
 });
 
 const isEventType = (type: string): type is CustomerEventType => (EVENT_TYPES as readonly string[]).includes(type);

@@ -54,4 +54,7 @@ export interface EventMetadata {
   readonly actor: { readonly sub: string; readonly partnerId: string; readonly roles: readonly string[] };
   readonly occurredAt: string;
   readonly schemaVersion: number;
+  /** The W3C trace context of the command that wrote it, when traced: its projection joins that trace. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }

@@ -8,6 +8,7 @@ export { AuthGuard, Requires } from './auth/auth.guard';
 export type { AuthenticatedRequest } from './auth/auth.guard';
 export { CurrentActor } from './auth/current-actor.decorator';
 export { Metrics } from './metrics/metrics';
+export type { StoreName } from './metrics/metrics';
 export { httpMetrics } from './metrics/http-metrics.middleware';
 export { APP_CONFIG, PlatformModule, ROOT_LOGGER } from './platform.module';
 export type { PlatformOptions } from './platform.module';
@@ -19,3 +20,4 @@ export { headerOf, sentCorrelationId, VISIBLE_ASCII } from './http/request-heade
 export { createLogger, LOG_FORMATS, LOG_LEVELS } from './logging/logger';
 export type { LogFormat, LogLevel, LogSettings } from './logging/logger';
 export { requestLogging, routeOf } from './logging/request-logging';
+export { currentTraceContext, failed, flushTraces, observeStore, SpanKind, startSpan, storedTraceContext, traced } from './tracing/spans';

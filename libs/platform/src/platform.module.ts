@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { TokenVerifier } from './auth/token-verifier';
@@ -6,11 +6,20 @@ import { AppConfig, StoresConfig } from './config/config';
 import { createLogger } from './logging/logger';
 import { Metrics } from './metrics/metrics';
 import { MONGO_DB, MongoConnection } from './mongodb/mongo-connection';
+import { flushTraces } from './tracing/spans';
 import { CLOCK, Clock, ID_SOURCE, IdSource, randomIds, systemClock } from './time/clock';
 
 export const APP_CONFIG = Symbol('AppConfig');
 /** DI token of the process's root pino logger (request logging derives from it). */
 export const ROOT_LOGGER = Symbol('RootLogger');
+
+/** Exports the spans still buffered before the process exits on SIGTERM. */
+@Injectable()
+class TraceFlusher implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return flushTraces();
+  }
+}
 
 /** What a test may pin; production uses the system clock and random UUIDs. */
 export interface PlatformOptions {
@@ -44,6 +53,7 @@ export class PlatformModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ROOT_LOGGER, useValue: logger },
+        TraceFlusher,
         { provide: Metrics, useFactory: () => new Metrics() },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: ID_SOURCE, useValue: options.ids ?? randomIds },

@@ -1,10 +1,11 @@
-import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { CUSTOMER_STREAM_PREFIX, customerStream } from '@app/domain';
 import { EventReader, Position, RecordedEvent } from '@app/event-store';
+import { failed, Metrics, SpanKind, startSpan, storedTraceContext, traced } from '@app/platform';
 import { batches } from './batches';
 import { toProjectedEvent } from './projected-event';
 import { StaleGeneration } from './view-generations';
 import { DocumentKey, ViewWriter } from './view-writer';
-import { Projection, ViewDocument } from './views';
+import { ProjectedEvent, Projection, ViewDocument } from './views';
 
 const BATCH_SIZE = 500;
 
@@ -30,6 +31,8 @@ export interface ProjectionRunnerOptions<V extends ViewDocument> {
   readonly retryMs?: number;
   /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
   readonly generation?: number;
+  /** Where view loads and commits are timed; untimed without. */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -98,14 +101,45 @@ export class ProjectionRunner<V extends ViewDocument> {
     }
   }
 
-  /** Folds one batch into the documents it touches and commits them with the batch's last position. */
+  /**
+   * Folds one batch into the documents it touches and commits them with the batch's last position.
+   * Traced as one span for the batch and, for each event a traced command wrote, a span in that
+   * command's trace that ends when the event is durably in the view.
+   */
   async apply(batch: readonly RecordedEvent[]): Promise<void> {
-    const { projection, views } = this.options;
+    const { projection } = this.options;
     const projected = batch.map(toProjectedEvent).filter((e) => e !== null);
+    const attributes = { 'projection.name': projection.name, 'projection.events': batch.length };
+    await traced(`project ${projection.name}`, attributes, async (batchSpan) => {
+      const eventSpans = projected
+        .filter((e) => e.metadata.traceparent !== undefined)
+        .map((e) =>
+          startSpan(
+            `project ${e.event.type}`,
+            { 'projection.name': projection.name, 'customer.stream': customerStream(e.partnerId, e.tenantId), 'customer.revision': e.revision, 'partner.id': e.partnerId, 'event.type': e.event.type },
+            { kind: SpanKind.CONSUMER, parent: storedTraceContext(e.metadata), links: [{ context: batchSpan.spanContext() }] },
+          ),
+        );
+      batchSpan.addLinks(eventSpans.map((span) => ({ context: span.spanContext() })));
+      try {
+        await this.fold(projected, batch[batch.length - 1].position);
+      } catch (error) {
+        for (const span of eventSpans) failed(span, error);
+        throw error;
+      } finally {
+        for (const span of eventSpans) span.end();
+      }
+    });
+    this.hooks.onCommitted?.(batch[batch.length - 1].position, batch.length);
+  }
+
+  private async fold(projected: ProjectedEvent[], checkpoint: Position): Promise<void> {
+    const { projection, views, metrics } = this.options;
+    const timed = <T>(operation: string, run: () => Promise<T>) => (metrics ? metrics.timed('views', operation, run) : run());
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
     const documents = new Map<string, V | null>();
-    for (const doc of await views.load(projection, [...keys.values()], this.generation)) {
+    for (const doc of await timed('load', () => views.load(projection, [...keys.values()], this.generation))) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     for (const e of projected) {
@@ -113,11 +147,9 @@ export class ProjectionRunner<V extends ViewDocument> {
       documents.set(key, projection.evolve(documents.get(key) ?? null, e));
     }
     const changed = [...documents.values()].filter((d): d is V => d !== null);
-    const checkpoint = batch[batch.length - 1].position;
     // Without the lease nothing is committed; the run ends with an error and starts again from the
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
-    await views.commit(projection, changed, checkpoint, this.generation);
-    this.hooks.onCommitted?.(checkpoint, batch.length);
+    await timed('commit', () => views.commit(projection, changed, checkpoint, this.generation));
   }
 }

@@ -44,9 +44,13 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
             projection,
             events,
             views,
+            metrics,
             hooks: {
               mayCommit,
-              onCommitted: (checkpoint) => metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit)),
+              onCommitted: (checkpoint, events) => {
+                metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit));
+                metrics.projectedEvents.inc({ projection: projection.name }, events);
+              },
               onError,
             },
           }),

@@ -14,6 +14,8 @@ export function httpMetrics(metrics: Metrics) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ method: request.method, route }, seconds);
       metrics.httpRequests.inc({ method: request.method, route, status: String(response.statusCode) });
+      // Whatever refuses it (a throttler guard, a proxy-facing limit), a 429 is a rate-limited request.
+      if (response.statusCode === 429) metrics.httpRateLimited.inc({ route });
     });
     next();
   };

@@ -27,7 +27,7 @@ export class FoldedStreams {
   private readonly cache = new Map<string, Folded>();
 
   constructor(
-    private readonly store: EventReader,
+    private readonly store: Pick<EventReader, 'readStream'>,
     private readonly capacity = 10_000,
   ) {}
 
