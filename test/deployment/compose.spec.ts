@@ -31,9 +31,9 @@ function check(checker: string, file: string, env: Record<string, string>): { st
     checker = buildChecker();
   }, 300_000);
 
-  it('validates against the Compose specification and names the four services', () => {
+  it('validates against the Compose specification and names the five always-on services (Jaeger and Grafana are profiles)', () => {
     const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789' });
-    expect(result).toEqual({ status: 0, stdout: 'api\neventstore\nmongodb\nprojector\n', stderr: '' });
+    expect(result).toEqual({ status: 0, stdout: 'api\neventstore\nmongodb\nprojector\nprometheus\n', stderr: '' });
   });
 
   it('refuses to start without a signing secret rather than run with a default one', () => {
