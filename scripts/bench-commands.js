@@ -2,7 +2,12 @@
 // Durable command throughput against a Nest hello-world on the same HTTP adapter, measured in the
 // same run, alternating rounds so machine noise hits both alike. Needs `npm run build` first.
 //   node scripts/bench-commands.js [--seconds 8] [--concurrency 32] [--rounds 3]
+// Several builds' settings can be compared in the same run: each --variant is a service process of
+// its own with extra environment ('name:KEY=VALUE,KEY=VALUE'; `{sink}` is a loopback OTLP sink), e.g.
+//   --variant 'no request log:LOG_LEVEL=silent' --variant 'default:' \
+//   --variant 'traced:OTEL_EXPORTER_OTLP_ENDPOINT={sink},OTEL_TRACES_SAMPLER=always_on'
 const { fork } = require('node:child_process');
+const { createServer } = require('node:http');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -17,6 +22,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '3' },
     customers: { type: 'string', default: '500' },
+    variant: { type: 'string', multiple: true, default: ['durable renames:'] },
   },
 });
 const seconds = Number(values.seconds);
@@ -39,22 +45,58 @@ async function waitReady(port, path) {
   throw new Error(`port ${port} never became ready`);
 }
 
+async function caughtUp(port, auth) {
+  for (let i = 0; i < 300; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/projections`, { headers: auth });
+    const body = await res.json();
+    if ((body.items ?? body).every((p) => p.lagEvents === 0)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Accepts OTLP exports and throws them away, so a traced variant pays for exporting, not for errors. */
+function startSink() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function parseVariant(spec, sinkUrl) {
+  const colon = spec.indexOf(':');
+  const name = colon < 0 ? spec : spec.slice(0, colon);
+  const env = {};
+  for (const pair of (colon < 0 ? '' : spec.slice(colon + 1)).split(',').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    env[pair.slice(0, eq)] = pair.slice(eq + 1).replace('{sink}', sinkUrl);
+  }
+  return { name, env };
+}
+
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
   const secret = randomBytes(48).toString('base64url');
   const helloPort = 4101;
-  const servicePort = 4102;
+  const sink = await startSink();
+  const sinkUrl = `http://127.0.0.1:${sink.address().port}`;
   const hello = start(join(__dirname, 'bench/hello-server.js'), { PORT: String(helloPort) });
-  const service = start(join(ROOT, 'dist/apps/api/src/main.js'), {
-    PORT: String(servicePort),
-    DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: secret,
-    AUTH_ISSUER: 'bench',
-    AUTH_AUDIENCE: 'bench',
+  const variants = values.variant.map((spec, i) => {
+    const { name, env } = parseVariant(spec, sinkUrl);
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
+    const port = 4102 + i;
+    const child = start(join(ROOT, 'dist/apps/api/src/main.js'), {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: secret,
+      AUTH_ISSUER: 'bench',
+      AUTH_AUDIENCE: 'bench',
+      ...env,
+    });
+    return { name, env, dataDir, port, child, ratios: [] };
   });
   try {
     await waitReady(helloPort, '/v1/hello');
-    await waitReady(servicePort, '/health/ready');
+    for (const v of variants) await waitReady(v.port, '/health/ready');
     const token = await new SignJWT({ partner_id: 'bench', partner_type: 'direct-csp', roles: ['admin-agent'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('bench')
@@ -65,15 +107,16 @@ async function main() {
     const auth = { authorization: `Bearer ${token}` };
 
     const ids = Array.from({ length: Number(values.customers) }, () => randomUUID());
-    for (const id of ids) {
-      await fetch(`http://127.0.0.1:${servicePort}/v1/customers`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...auth },
-        body: JSON.stringify({ tenantId: id, companyName: `Customer ${id.slice(0, 8)}`, domain: `c${id.slice(0, 8)}.example.com` }),
-      });
+    for (const v of variants) {
+      for (const id of ids) {
+        await fetch(`http://127.0.0.1:${v.port}/v1/customers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body: JSON.stringify({ tenantId: id, companyName: `Customer ${id.slice(0, 8)}`, domain: `c${id.slice(0, 8)}.example.com` }),
+        });
+      }
     }
 
-    const rounds = [];
     for (let round = 0; round < Number(values.rounds); round++) {
       const baseline = await load({
         port: helloPort,
@@ -81,33 +124,43 @@ async function main() {
         seconds,
         request: (i) => ({ method: 'POST', path: '/v1/hello', headers: auth, body: { companyName: `Name ${i}` } }),
       });
-      // Every request renames a customer to a new name: a durable append each, never a no-op.
-      const commands = await load({
-        port: servicePort,
-        concurrency,
-        seconds,
-        request: (i) => ({
-          method: 'POST',
-          path: `/v1/customers/${ids[i % ids.length]}/rename`,
-          headers: auth,
-          body: { companyName: `Name ${round}-${i}` },
-        }),
-      });
-      rounds.push({ baseline, commands, ratio: commands.perSecond / baseline.perSecond });
-      console.log(
-        `round ${round + 1}: hello-world ${baseline.perSecond.toFixed(0)} req/s (p99 ${baseline.p99.toFixed(1)} ms), ` +
-          `durable renames ${commands.perSecond.toFixed(0)} commands/s (p50 ${commands.p50.toFixed(1)} ms, p99 ${commands.p99.toFixed(1)} ms, ` +
-          `${commands.failures} failed), ratio ${rounds.at(-1).ratio.toFixed(2)}`,
-      );
+      const parts = [`hello-world ${baseline.perSecond.toFixed(0)} req/s (p99 ${baseline.p99.toFixed(1)} ms)`];
+      // A different variant goes first each round, so none always follows another's aftermath.
+      const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+      for (const v of order) {
+        // Every request renames a customer to a new name: a durable append each, never a no-op.
+        const commands = await load({
+          port: v.port,
+          concurrency,
+          seconds,
+          request: (i) => ({
+            method: 'POST',
+            path: `/v1/customers/${ids[i % ids.length]}/rename`,
+            headers: auth,
+            body: { companyName: `Name ${round}-${i}` },
+          }),
+        });
+        v.ratios.push(commands.perSecond / baseline.perSecond);
+        // Its projector catches up before anything else is measured, so it takes no one else's CPU.
+        await caughtUp(v.port, auth);
+        parts.push(
+          `${v.name} ${commands.perSecond.toFixed(0)} commands/s (p50 ${commands.p50.toFixed(1)} ms, p99 ${commands.p99.toFixed(1)} ms, ` +
+            `${commands.failures} failed), ratio ${v.ratios.at(-1).toFixed(2)}`,
+        );
+      }
+      console.log(`round ${round + 1}: ${parts.join('; ')}`);
     }
-    const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
-    const median = ratios[Math.floor(ratios.length / 2)];
-    console.log(`median ratio (durable commands / hello-world): ${median.toFixed(2)} at concurrency ${concurrency}`);
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    for (const v of variants) {
+      const relative = v === variants[0] ? '' : `, ${(median(v.ratios) / median(variants[0].ratios)).toFixed(3)} of ${variants[0].name}`;
+      console.log(`median ratio (${v.name} / hello-world): ${median(v.ratios).toFixed(2)} at concurrency ${concurrency}${relative}`);
+    }
   } finally {
     hello.kill('SIGTERM');
-    service.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const v of variants) v.child.kill('SIGTERM');
+    sink.close();
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const v of variants) rmSync(v.dataDir, { recursive: true, force: true });
   }
 }
 

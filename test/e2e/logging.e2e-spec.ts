@@ -59,7 +59,8 @@ describe('logs: one JSON line per request, correlation ids, no personal data (em
     expect(line).toEqual(
       expect.objectContaining({
         level: 'info',
-        req: { method: 'POST', path: `/v1/customers/${created.body.id}/rename` },
+        method: 'POST',
+        path: `/v1/customers/${created.body.id}/rename`,
         route: '/v1/customers/:id/rename',
         status: 200,
         responseTime: expect.any(Number),

@@ -18,7 +18,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // Before anything that can refuse a request, so every answer echoes the correlation id and
   // every request, refused or not, gets its log line and its metrics.
   app.use(correlation);
-  app.use(requestLogging(app.get(ROOT_LOGGER)));
+  // LOG_LEVEL=silent: no request lines, so no request logger to pay for either.
+  if (config.log.level !== 'silent') app.use(requestLogging(app.get(ROOT_LOGGER)));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '64kb', type: ['application/json', 'application/*+json'] });

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(ProjectorApp, { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.use(correlation);
-  app.use(requestLogging(app.get(ROOT_LOGGER)));
+  if (config.log.level !== 'silent') app.use(requestLogging(app.get(ROOT_LOGGER)));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(port);
   new Logger('Projector').log(`Projector health on port ${port}`);

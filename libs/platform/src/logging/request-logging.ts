@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -13,7 +14,7 @@ export interface LoggedProblem {
 const SECURITY_EVENTS: Record<number, string> = { 401: 'authentication_failed', 403: 'access_denied', 429: 'rate_limited' };
 
 /**
- * One line per request when it ends: method, route template (never the raw path's query), status,
+ * One line per request when it ends: method, path (never the query), route template, status,
  * latency, the caller's partner and subject, the correlation id and, when traced, the trace id.
  * Every other line logged while the request runs carries its correlation id too. 401, 403 and 429
  * are security events with their reason; headers and bodies are never logged.
@@ -21,8 +22,12 @@ const SECURITY_EVENTS: Record<number, string> = { 401: 'authentication_failed', 
 export function requestLogging(logger: Logger) {
   return pinoHttp<Request, Response>({
     logger,
-    customProps: (req) => ({ correlationId: correlationIdOf(req) }),
-    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }) },
+    // The request's logger is bound to its correlation id alone (one child logger, no request
+    // object serialized per request): the request line adds the rest when the answer is sent.
+    genReqId: (req) => correlationIdOf(req) ?? randomUUID(),
+    customAttributeKeys: { reqId: 'correlationId' },
+    quietReqLogger: true,
+    quietResLogger: true,
     customLogLevel: (req, res, error) => {
       if (error || res.statusCode >= 500) return problemOf(res)?.code === 'INTERNAL_ERROR' || !problemOf(res) ? 'error' : 'warn';
       if (SECURITY_EVENTS[res.statusCode]) return 'warn';
@@ -35,7 +40,7 @@ export function requestLogging(logger: Logger) {
     customErrorObject: (req, res, _error, { responseTime, err }) => ({
       ...requestLine(req, res, responseTime),
       // Only a real failure carries a stack; a 503 the service chose (contention) does not.
-      ...((res as { err?: unknown }).err ? { err } : {}),
+      ...(res.err ? { err } : {}),
     }),
   });
 }
@@ -45,6 +50,8 @@ function requestLine(req: Request, res: Response, responseTime: number): object 
   const problem = problemOf(res);
   const security = SECURITY_EVENTS[res.statusCode];
   return {
+    method: req.method,
+    path: req.path,
     route: routeOf(req),
     status: res.statusCode,
     responseTime,
