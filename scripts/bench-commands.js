@@ -8,7 +8,7 @@
 //   --variant 'traced:OTEL_EXPORTER_OTLP_ENDPOINT={sink},OTEL_TRACES_SAMPLER=always_on'
 const { fork } = require('node:child_process');
 const { createServer } = require('node:http');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes, randomUUID } = require('node:crypto');
@@ -43,6 +43,18 @@ async function waitReady(port, path) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`port ${port} never became ready`);
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux; null elsewhere). CPU per
+ * command is far steadier than throughput on a shared machine: other load slows a process down
+ * but hardly changes what each command costs it.
+ */
+function cpuSeconds(pid) {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return null;
+  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
 async function caughtUp(port, auth) {
@@ -92,7 +104,7 @@ async function main() {
       AUTH_AUDIENCE: 'bench',
       ...env,
     });
-    return { name, env, dataDir, port, child, ratios: [] };
+    return { name, env, dataDir, port, child, ratios: [], cpuPerCommand: [] };
   });
   try {
     await waitReady(helloPort, '/v1/hello');
@@ -129,6 +141,7 @@ async function main() {
       const order = variants.map((_, i) => variants[(i + round) % variants.length]);
       for (const v of order) {
         // Every request renames a customer to a new name: a durable append each, never a no-op.
+        const cpuBefore = cpuSeconds(v.child.pid);
         const commands = await load({
           port: v.port,
           concurrency,
@@ -141,11 +154,16 @@ async function main() {
           }),
         });
         v.ratios.push(commands.perSecond / baseline.perSecond);
-        // Its projector catches up before anything else is measured, so it takes no one else's CPU.
+        // Its projector catches up before anything else is measured, so it takes no one else's CPU
+        // (and the CPU its projection of these commands costs is counted with them).
         await caughtUp(v.port, auth);
+        const cpuAfter = cpuSeconds(v.child.pid);
+        const done = commands.perSecond * seconds;
+        const cpuMs = cpuBefore === null ? null : ((cpuAfter - cpuBefore) * 1000) / done;
+        if (cpuMs !== null) v.cpuPerCommand.push(cpuMs);
         parts.push(
           `${v.name} ${commands.perSecond.toFixed(0)} commands/s (p50 ${commands.p50.toFixed(1)} ms, p99 ${commands.p99.toFixed(1)} ms, ` +
-            `${commands.failures} failed), ratio ${v.ratios.at(-1).toFixed(2)}`,
+            `${commands.failures} failed${cpuMs === null ? '' : `, ${cpuMs.toFixed(3)} CPU ms/command`}), ratio ${v.ratios.at(-1).toFixed(2)}`,
         );
       }
       console.log(`round ${round + 1}: ${parts.join('; ')}`);
@@ -154,6 +172,11 @@ async function main() {
     for (const v of variants) {
       const relative = v === variants[0] ? '' : `, ${(median(v.ratios) / median(variants[0].ratios)).toFixed(3)} of ${variants[0].name}`;
       console.log(`median ratio (${v.name} / hello-world): ${median(v.ratios).toFixed(2)} at concurrency ${concurrency}${relative}`);
+      if (v.cpuPerCommand.length > 0) {
+        const cpu = median(v.cpuPerCommand);
+        const base = v === variants[0] ? '' : ` (${(((cpu - median(variants[0].cpuPerCommand)) / median(variants[0].cpuPerCommand)) * 100).toFixed(1)} % vs ${variants[0].name})`;
+        console.log(`median CPU per command (${v.name}): ${cpu.toFixed(3)} ms${base}`);
+      }
     }
   } finally {
     hello.kill('SIGTERM');
