@@ -1,9 +1,10 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, checkJsonShape, httpMetrics, Metrics, PlatformOptions, requireJsonBody } from '@app/platform';
 import { AppModule } from './app.module';
+import { openApiDocument } from './openapi/document';
 
 /** Deeper than any body of this API (billing profile: 2 levels), far below what overflows a stack. */
 const MAX_BODY_DEPTH = 16;
@@ -24,13 +25,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // Only the revision ETags this API sets itself; Express's body hashes would be mistaken for them.
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const openApi = new DocumentBuilder()
-    .setTitle('Customer accounts')
-    .setDescription('Event-sourced customer accounts of a cloud-solution partner: commands, views, history and audit.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   // Drain, close the stores, then exit 0: a clean stop, not death by the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;

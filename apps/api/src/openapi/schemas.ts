@@ -5,13 +5,13 @@ import { EVENT_TYPES, ROLES, SELF_PURCHASE_RESOURCES } from '@app/domain';
 // objects of the same shape (the e2e suites and the schema fuzzer hold the two together).
 
 const UUID = { type: 'string', format: 'uuid', example: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' } as const;
-const POSITION = { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$', example: '1024-1024', description: 'An opaque place in the log (commit-prepare).' } as const;
-const INSTANT = { type: 'string', format: 'date-time', example: '2026-12-01T07:00:00.000Z' } as const;
+export const POSITION_DOC = { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$', example: '1024-1024', description: 'An opaque place in the log (commit-prepare).' } as const;
+export const INSTANT_DOC = { type: 'string', format: 'date-time', example: '2026-12-01T07:00:00.000Z' } as const;
 
 export class WriteResultDto {
   @ApiProperty({ ...UUID, description: 'The customer id (its tenant id).' }) id!: string;
   @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'The stream revision after the write; also sent as the ETag.' }) revision!: number;
-  @ApiProperty({ ...POSITION, description: 'Where the write landed; pass it as minPosition to read your own write.' }) position!: string;
+  @ApiProperty({ ...POSITION_DOC, description: 'Where the write landed; pass it as minPosition to read your own write.' }) position!: string;
 }
 
 export class SelfPurchaseStateDto {
@@ -30,7 +30,7 @@ export class CustomerListItemDto {
   @ApiProperty({ type: 'string', example: 'contoso.onmicrosoft.com' }) domain!: string;
   @ApiProperty({ type: SelfPurchaseStateDto }) selfPurchase!: SelfPurchaseStateDto;
   @ApiProperty({ type: CostManagementStateDto }) costManagement!: CostManagementStateDto;
-  @ApiProperty(INSTANT) updatedAt!: string;
+  @ApiProperty(INSTANT_DOC) updatedAt!: string;
 }
 
 export class CustomerListPageDto {
@@ -74,7 +74,7 @@ export class AccountDetailDto {
   @ApiProperty({ type: BillingProfileViewDto }) billingProfile!: BillingProfileViewDto;
   @ApiProperty({ type: SelfPurchaseStateDto }) selfPurchase!: SelfPurchaseStateDto;
   @ApiProperty({ type: CostManagementStateDto }) costManagement!: CostManagementStateDto;
-  @ApiProperty(INSTANT) updatedAt!: string;
+  @ApiProperty(INSTANT_DOC) updatedAt!: string;
   @ApiProperty({ type: 'string', description: 'The `sub` of whoever made the last change.' }) updatedBy!: string;
 }
 
@@ -86,9 +86,9 @@ export class ActorDto {
 
 export class HistoryItemDto {
   @ApiProperty({ type: 'integer', minimum: 0 }) revision!: number;
-  @ApiProperty(POSITION) position!: string;
+  @ApiProperty(POSITION_DOC) position!: string;
   @ApiProperty({ type: 'string', enum: EVENT_TYPES }) type!: string;
-  @ApiProperty({ ...INSTANT, description: 'When the command was accepted.' }) occurredAt!: string;
+  @ApiProperty({ ...INSTANT_DOC, description: 'When the command was accepted.' }) occurredAt!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's data, in its current schema version." })
   data!: Record<string, unknown>;
   @ApiProperty({ type: ActorDto }) actor!: ActorDto;
@@ -106,14 +106,14 @@ export class AuditRecordDto extends HistoryItemDto {
 
 export class AuditFeedPageDto {
   @ApiProperty({ type: AuditRecordDto, isArray: true }) items!: AuditRecordDto[];
-  @ApiProperty({ ...POSITION, description: 'Pass as `after` for the next page.' }) nextAfter!: string;
+  @ApiProperty({ ...POSITION_DOC, description: 'Pass as `after` for the next page.' }) nextAfter!: string;
 }
 
 export class ProjectionStatusDto {
   @ApiProperty({ type: 'string', enum: ['customer-list', 'account-detail'] }) name!: string;
   @ApiProperty({ type: 'integer', minimum: 1, description: 'The generation serving reads (a rebuild adds one).' }) generation!: number;
-  @ApiProperty({ ...POSITION, nullable: true }) checkpoint!: string | null;
-  @ApiProperty({ ...POSITION, nullable: true, description: 'The last position in the log.' }) head!: string | null;
+  @ApiProperty({ ...POSITION_DOC, nullable: true }) checkpoint!: string | null;
+  @ApiProperty({ ...POSITION_DOC, nullable: true, description: 'The last position in the log.' }) head!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Events not yet projected, counted up to 10,000.' }) lagEvents!: number;
   @ApiProperty({ type: 'boolean', description: 'True when the count stopped at its limit.' }) lagEventsAtLeast!: boolean;
   @ApiProperty({ type: 'number', minimum: 0, description: 'How long the oldest unprojected event has waited.' }) lagSeconds!: number;
