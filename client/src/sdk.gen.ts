@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { DisableCostManagementData, DisableCostManagementErrors, DisableCostManagementResponses, EnableCostManagementData, EnableCostManagementErrors, EnableCostManagementResponses, EstablishCustomerData, EstablishCustomerErrors, EstablishCustomerResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, GetAuditEventsData, GetAuditEventsErrors, GetAuditEventsResponses, GetBillingProfileData, GetBillingProfileErrors, GetBillingProfileResponses, GetCompanyProfileData, GetCompanyProfileErrors, GetCompanyProfileResponses, GetCustomerAsOfData, GetCustomerAsOfErrors, GetCustomerAsOfResponses, GetCustomerData, GetCustomerErrors, GetCustomerHistoryData, GetCustomerHistoryErrors, GetCustomerHistoryResponses, GetCustomerResponses, GrantSelfPurchaseData, GrantSelfPurchaseErrors, GrantSelfPurchaseResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListProjectionsData, ListProjectionsErrors, ListProjectionsResponses, RenameCustomerData, RenameCustomerErrors, RenameCustomerResponses, RevokeSelfPurchaseData, RevokeSelfPurchaseErrors, RevokeSelfPurchaseResponses, UpdateBillingProfileData, UpdateBillingProfileErrors, UpdateBillingProfileResponses } from './types.gen.js';
+import type { DisableCostManagementData, DisableCostManagementErrors, DisableCostManagementResponses, EnableCostManagementData, EnableCostManagementErrors, EnableCostManagementResponses, EstablishCustomerData, EstablishCustomerErrors, EstablishCustomerResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, GetAuditEventsData, GetAuditEventsErrors, GetAuditEventsResponses, GetBillingProfileData, GetBillingProfileErrors, GetBillingProfileResponses, GetCompanyProfileData, GetCompanyProfileErrors, GetCompanyProfileResponses, GetCustomerAsOfData, GetCustomerAsOfErrors, GetCustomerAsOfResponses, GetCustomerData, GetCustomerErrors, GetCustomerHistoryData, GetCustomerHistoryErrors, GetCustomerHistoryResponses, GetCustomerResponses, GetLivenessData, GetLivenessResponses, GetMetricsData, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GrantSelfPurchaseData, GrantSelfPurchaseErrors, GrantSelfPurchaseResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListProjectionsData, ListProjectionsErrors, ListProjectionsResponses, RenameCustomerData, RenameCustomerErrors, RenameCustomerResponses, RevokeSelfPurchaseData, RevokeSelfPurchaseErrors, RevokeSelfPurchaseResponses, UpdateBillingProfileData, UpdateBillingProfileErrors, UpdateBillingProfileResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -221,3 +221,24 @@ export const listProjections = <ThrowOnError extends boolean = false>(options?: 
     url: '/v1/projections',
     ...options
 });
+
+/**
+ * Liveness
+ *
+ * The process answers: 200 as long as it runs. No token needed.
+ */
+export const getLiveness = <ThrowOnError extends boolean = false>(options?: Options<GetLivenessData, ThrowOnError>): RequestResult<GetLivenessResponses, unknown, ThrowOnError> => (options?.client ?? client).get<GetLivenessResponses, unknown, ThrowOnError>({ url: '/health/live', ...options });
+
+/**
+ * Readiness
+ *
+ * Whether this process should get traffic: the stores answer, no projection trails too far, and the projector runs where this process projects. No token needed.
+ */
+export const getReadiness = <ThrowOnError extends boolean = false>(options?: Options<GetReadinessData, ThrowOnError>): RequestResult<GetReadinessResponses, GetReadinessErrors, ThrowOnError> => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/health/ready', ...options });
+
+/**
+ * Prometheus metrics
+ *
+ * The metrics in the Prometheus text format, for scraping. No token needed.
+ */
+export const getMetrics = <ThrowOnError extends boolean = false>(options?: Options<GetMetricsData, ThrowOnError>): RequestResult<GetMetricsResponses, unknown, ThrowOnError> => (options?.client ?? client).get<GetMetricsResponses, unknown, ThrowOnError>({ url: '/metrics', ...options });

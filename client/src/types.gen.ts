@@ -1650,3 +1650,86 @@ export type ListProjectionsResponses = {
 };
 
 export type ListProjectionsResponse = ListProjectionsResponses[keyof ListProjectionsResponses];
+
+export type GetLivenessData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/health/live';
+};
+
+export type GetLivenessResponses = {
+    /**
+     * Alive.
+     */
+    200: {
+        status: 'ok';
+    };
+};
+
+export type GetLivenessResponse = GetLivenessResponses[keyof GetLivenessResponses];
+
+export type GetReadinessData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/health/ready';
+};
+
+export type GetReadinessErrors = {
+    /**
+     * Not ready; `checks` says which part is down.
+     */
+    503: {
+        status: 'ok' | 'unavailable';
+        /**
+         * Each part: eventStore, viewStore, projectionLag, projector.
+         */
+        checks: {
+            [key: string]: 'up' | 'down';
+        };
+        /**
+         * Projections this process holds the lease of (where it projects).
+         */
+        activeProjections?: number;
+    };
+};
+
+export type GetReadinessError = GetReadinessErrors[keyof GetReadinessErrors];
+
+export type GetReadinessResponses = {
+    /**
+     * Ready.
+     */
+    200: {
+        status: 'ok' | 'unavailable';
+        /**
+         * Each part: eventStore, viewStore, projectionLag, projector.
+         */
+        checks: {
+            [key: string]: 'up' | 'down';
+        };
+        /**
+         * Projections this process holds the lease of (where it projects).
+         */
+        activeProjections?: number;
+    };
+};
+
+export type GetReadinessResponse = GetReadinessResponses[keyof GetReadinessResponses];
+
+export type GetMetricsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/metrics';
+};
+
+export type GetMetricsResponses = {
+    /**
+     * The metrics.
+     */
+    200: string;
+};
+
+export type GetMetricsResponse = GetMetricsResponses[keyof GetMetricsResponses];

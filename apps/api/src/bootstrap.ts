@@ -2,7 +2,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, checkJsonShape, httpMetrics, Metrics, PlatformOptions, requireJsonBody } from '@app/platform';
+import { AppConfig, checkJsonShape, correlation, httpMetrics, ID_SOURCE, IdSource, Metrics, PlatformOptions, requireJsonBody } from '@app/platform';
 import { AppModule } from './app.module';
 import { openApiDocument } from './openapi/document';
 
@@ -17,6 +17,7 @@ export interface AppOptions extends PlatformOptions {
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
   const { logger = ['log', 'warn', 'error'], ...platform } = options;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, platform), { logger, bodyParser: false });
+  app.use(correlation(app.get<IdSource>(ID_SOURCE)));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '64kb', type: ['application/json', 'application/*+json'] });

@@ -14,3 +14,4 @@ export type { PlatformOptions } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
 export { openSqlite } from './sqlite';
 export { checkJsonShape, requireJsonBody } from './http/json-body';
+export { correlation, correlationIdOf } from './http/correlation';

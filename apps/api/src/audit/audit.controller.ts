@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Logger, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiCorrelationHeader, ApiCustomerId, ApiProblems, ApiRead } from '../openapi/responses';
+import { ApiCorrelationHeader, ApiCustomerId, ApiProblems, ApiRead, CORRELATION } from '../openapi/responses';
 import { AccountDetailDto, AuditFeedPageDto, HistoryPageDto } from '../openapi/schemas';
 import { Actor, CustomerNotFound, customerStream, ValidationError } from '@app/domain';
 import { CurrentActor, Requires } from '@app/platform';
@@ -87,6 +87,7 @@ export class AuditController {
   @ApiResponse({
     status: 200,
     description: 'The records, streamed: NDJSON lines of the record schema, or CSV with a header row.',
+    headers: CORRELATION,
     content: {
       'application/x-ndjson': { schema: { type: 'string', description: 'One JSON record (AuditRecordDto) per line.' } },
       'text/csv': { schema: { type: 'string', description: 'A header row, then one record per row.' } },

@@ -34,7 +34,11 @@ const DESCRIPTIONS: Record<Status, string> = {
   503: 'Try again shortly (see Retry-After).',
 };
 
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } } };
+/** Echoed on every answer: the caller's X-Correlation-Id, or the one generated for the request. */
+export const CORRELATION = {
+  'X-Correlation-Id': { description: 'The correlation id of the request: the caller’s, or a generated one.', required: true, schema: { type: 'string' } },
+};
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 0 } } };
 
 /**
  * The error answers an operation can give, as application/problem+json with the problem schema and
@@ -47,7 +51,7 @@ export function ApiProblems(statuses: readonly Status[], codes: Partial<Record<S
       ApiResponse({
         status,
         description: DESCRIPTIONS[status],
-        headers: status === 503 ? RETRY_AFTER : undefined,
+        headers: status === 503 ? { ...CORRELATION, ...RETRY_AFTER } : CORRELATION,
         content: {
           'application/problem+json': {
             schema: {
@@ -100,7 +104,7 @@ export function ApiCorrelationHeader() {
   );
 }
 
-const ETAG = { ETag: { description: 'The revision, quoted (`"3"`): send it back as If-Match.', schema: { type: 'string', pattern: '^"\\d+"$' } } };
+const ETAG = { ETag: { description: 'The revision, quoted (`"3"`): send it back as If-Match.', required: true, schema: { type: 'string', pattern: '^"\\d+"$' } } };
 
 export interface WriteDoc {
   readonly operationId: string;
@@ -125,8 +129,8 @@ export function ApiWrite(doc: WriteDoc) {
       description: doc.created ? 'The relationship is established.' : 'Applied (or already applied: a write that changes nothing appends nothing).',
       type: WriteResultDto,
       headers: doc.created
-        ? { ...ETAG, Location: { description: 'The new customer.', schema: { type: 'string', example: '/v1/customers/3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' } } }
-        : ETAG,
+        ? { ...CORRELATION, ...ETAG, Location: { description: 'The new customer.', required: true, schema: { type: 'string', example: '/v1/customers/3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' } } }
+        : { ...CORRELATION, ...ETAG },
       links: doc.created ? CUSTOMER_LINKS : undefined,
     }),
     ApiProblems(
@@ -152,7 +156,7 @@ export function ApiRead(doc: ReadDoc) {
   return applyDecorators(
     ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
     ApiCorrelationHeader(),
-    ApiResponse({ status: 200, description: 'OK', type: doc.type, headers: doc.etag ? ETAG : undefined }),
+    ApiResponse({ status: 200, description: 'OK', type: doc.type, headers: doc.etag ? { ...CORRELATION, ...ETAG } : CORRELATION }),
     ApiProblems(doc.problems, { 503: ['VIEW_NOT_CAUGHT_UP'] }),
   );
 }
