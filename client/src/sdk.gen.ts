@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { DisableCostManagementData, DisableCostManagementErrors, DisableCostManagementResponses, EnableCostManagementData, EnableCostManagementErrors, EnableCostManagementResponses, EstablishCustomerData, EstablishCustomerErrors, EstablishCustomerResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, GetAuditEventsData, GetAuditEventsErrors, GetAuditEventsResponses, GetBillingProfileData, GetBillingProfileErrors, GetBillingProfileResponses, GetCompanyProfileData, GetCompanyProfileErrors, GetCompanyProfileResponses, GetCustomerAsOfData, GetCustomerAsOfErrors, GetCustomerAsOfResponses, GetCustomerData, GetCustomerErrors, GetCustomerHistoryData, GetCustomerHistoryErrors, GetCustomerHistoryResponses, GetCustomerResponses, GetLivenessData, GetLivenessResponses, GetMetricsData, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GrantSelfPurchaseData, GrantSelfPurchaseErrors, GrantSelfPurchaseResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListProjectionsData, ListProjectionsErrors, ListProjectionsResponses, RenameCustomerData, RenameCustomerErrors, RenameCustomerResponses, RevokeSelfPurchaseData, RevokeSelfPurchaseErrors, RevokeSelfPurchaseResponses, UpdateBillingProfileData, UpdateBillingProfileErrors, UpdateBillingProfileResponses } from './types.gen.js';
+import type { DisableCostManagementData, DisableCostManagementErrors, DisableCostManagementResponses, EnableCostManagementData, EnableCostManagementErrors, EnableCostManagementResponses, EstablishCustomerData, EstablishCustomerErrors, EstablishCustomerResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, GetAuditEventsData, GetAuditEventsErrors, GetAuditEventsResponses, GetBillingProfileData, GetBillingProfileErrors, GetBillingProfileResponses, GetCompanyProfileData, GetCompanyProfileErrors, GetCompanyProfileResponses, GetCustomerAsOfData, GetCustomerAsOfErrors, GetCustomerAsOfResponses, GetCustomerData, GetCustomerErrors, GetCustomerHistoryData, GetCustomerHistoryErrors, GetCustomerHistoryResponses, GetCustomerResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GrantSelfPurchaseData, GrantSelfPurchaseErrors, GrantSelfPurchaseResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListProjectionsData, ListProjectionsErrors, ListProjectionsResponses, RenameCustomerData, RenameCustomerErrors, RenameCustomerResponses, RevokeSelfPurchaseData, RevokeSelfPurchaseErrors, RevokeSelfPurchaseResponses, UpdateBillingProfileData, UpdateBillingProfileErrors, UpdateBillingProfileResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -227,7 +227,7 @@ export const listProjections = <ThrowOnError extends boolean = false>(options?: 
  *
  * The process answers: 200 as long as it runs. No token needed.
  */
-export const getLiveness = <ThrowOnError extends boolean = false>(options?: Options<GetLivenessData, ThrowOnError>): RequestResult<GetLivenessResponses, unknown, ThrowOnError> => (options?.client ?? client).get<GetLivenessResponses, unknown, ThrowOnError>({ url: '/health/live', ...options });
+export const getLiveness = <ThrowOnError extends boolean = false>(options?: Options<GetLivenessData, ThrowOnError>): RequestResult<GetLivenessResponses, GetLivenessErrors, ThrowOnError> => (options?.client ?? client).get<GetLivenessResponses, GetLivenessErrors, ThrowOnError>({ url: '/health/live', ...options });
 
 /**
  * Readiness
@@ -241,4 +241,4 @@ export const getReadiness = <ThrowOnError extends boolean = false>(options?: Opt
  *
  * The metrics in the Prometheus text format, for scraping. No token needed.
  */
-export const getMetrics = <ThrowOnError extends boolean = false>(options?: Options<GetMetricsData, ThrowOnError>): RequestResult<GetMetricsResponses, unknown, ThrowOnError> => (options?.client ?? client).get<GetMetricsResponses, unknown, ThrowOnError>({ url: '/metrics', ...options });
+export const getMetrics = <ThrowOnError extends boolean = false>(options?: Options<GetMetricsData, ThrowOnError>): RequestResult<GetMetricsResponses, GetMetricsErrors, ThrowOnError> => (options?.client ?? client).get<GetMetricsResponses, GetMetricsErrors, ThrowOnError>({ url: '/metrics', ...options });

@@ -101,9 +101,9 @@ export type BillingProfileDto = {
 
 export type SelfPurchaseDto = {
     /**
-     * Which resources; absent means all of them.
+     * Which resources; absent or null means all of them.
      */
-    resources?: Array<'AzureReservedInstances' | 'AzureSavingsPlan'>;
+    resources?: Array<'AzureReservedInstances' | 'AzureSavingsPlan'> | null;
 };
 
 export type EmptyDto = {
@@ -1625,6 +1625,13 @@ export type ListProjectionsData = {
 
 export type ListProjectionsErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` lists every bad field.
+     */
+    400: ProblemDto & {
+        status?: 400;
+        code?: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'BODY_TOO_DEEP' | 'BAD_REQUEST';
+    };
+    /**
      * No valid bearer token.
      */
     401: ProblemDto & {
@@ -1658,6 +1665,24 @@ export type GetLivenessData = {
     url: '/health/live';
 };
 
+export type GetLivenessErrors = {
+    /**
+     * A malformed X-Correlation-Id.
+     */
+    400: {
+        type: string;
+        title: string;
+        status: number;
+        detail?: string;
+        code: string;
+        errors?: Array<{
+            [key: string]: unknown;
+        }>;
+    };
+};
+
+export type GetLivenessError = GetLivenessErrors[keyof GetLivenessErrors];
+
 export type GetLivenessResponses = {
     /**
      * Alive.
@@ -1677,6 +1702,19 @@ export type GetReadinessData = {
 };
 
 export type GetReadinessErrors = {
+    /**
+     * A malformed X-Correlation-Id.
+     */
+    400: {
+        type: string;
+        title: string;
+        status: number;
+        detail?: string;
+        code: string;
+        errors?: Array<{
+            [key: string]: unknown;
+        }>;
+    };
     /**
      * Not ready; `checks` says which part is down.
      */
@@ -1724,6 +1762,24 @@ export type GetMetricsData = {
     query?: never;
     url: '/metrics';
 };
+
+export type GetMetricsErrors = {
+    /**
+     * A malformed X-Correlation-Id.
+     */
+    400: {
+        type: string;
+        title: string;
+        status: number;
+        detail?: string;
+        code: string;
+        errors?: Array<{
+            [key: string]: unknown;
+        }>;
+    };
+};
+
+export type GetMetricsError = GetMetricsErrors[keyof GetMetricsErrors];
 
 export type GetMetricsResponses = {
     /**

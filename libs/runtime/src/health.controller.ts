@@ -8,6 +8,14 @@ import { ProjectorService } from './projector.service';
 
 const CORRELATION = { 'X-Correlation-Id': { description: 'The correlation id of the request.', required: true, schema: { type: 'string' } } };
 
+// Every route refuses a malformed X-Correlation-Id (the correlation middleware), probes included.
+const BAD_HEADER = {
+  status: 400,
+  description: 'A malformed X-Correlation-Id.',
+  headers: CORRELATION,
+  content: { 'application/problem+json': { schema: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' }, errors: { type: 'array', items: { type: 'object' } } } } } },
+};
+
 const READINESS = {
   type: 'object',
   required: ['status', 'checks'],
@@ -36,6 +44,7 @@ export class HealthController {
 
   @Get('health/live')
   @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness', description: 'The process answers: 200 as long as it runs. No token needed.' })
+  @ApiResponse(BAD_HEADER)
   @ApiResponse({ status: 200, description: 'Alive.', headers: CORRELATION, schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: string } {
     return { status: 'ok' };
@@ -47,6 +56,7 @@ export class HealthController {
     summary: 'Readiness',
     description: 'Whether this process should get traffic: the stores answer, no projection trails too far, and the projector runs where this process projects. No token needed.',
   })
+  @ApiResponse(BAD_HEADER)
   @ApiResponse({ status: 200, description: 'Ready.', headers: CORRELATION, schema: READINESS })
   @ApiResponse({ status: 503, description: 'Not ready; `checks` says which part is down.', headers: CORRELATION, schema: READINESS })
   async ready(
@@ -67,6 +77,7 @@ export class HealthController {
   @Get('metrics')
   @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics', description: 'The metrics in the Prometheus text format, for scraping. No token needed.' })
   @ApiProduces('text/plain')
+  @ApiResponse(BAD_HEADER)
   @ApiResponse({ status: 200, description: 'The metrics.', headers: CORRELATION, content: { 'text/plain': { schema: { type: 'string' } } } })
   async metricsText(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', this.metrics.registry.contentType);

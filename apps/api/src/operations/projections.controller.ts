@@ -19,7 +19,7 @@ export class ProjectionsController {
     summary: "Read each projection's progress",
     description: 'Generation, checkpoint, the head of the log and the lag in events and seconds, per projection.',
     type: ProjectionsDto,
-    problems: [401, 403],
+    problems: [400, 401, 403],
   })
   async list(): Promise<{ items: ProjectionStatus[] }> {
     return { items: await this.status.all() };

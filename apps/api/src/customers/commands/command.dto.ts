@@ -54,7 +54,8 @@ export class SelfPurchaseDto {
     minItems: 1,
     uniqueItems: false,
     example: ['AzureReservedInstances'],
-    description: 'Which resources; absent means all of them.',
+    nullable: true,
+    description: 'Which resources; absent or null means all of them.',
   })
   resources?: string[];
 }
