@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
-  if curl -fs "http://127.0.0.1:$port/health/live" >/dev/null; then break; fi
+  if node -e "fetch('http://127.0.0.1:$port/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then cat "$work/service.log" >&2; exit 1; fi
   sleep 0.2
 done

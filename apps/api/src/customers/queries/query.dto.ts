@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { POSITION_DOC } from '../../openapi/schemas';
 import { IntegerParam, IsPosition } from '../../validation/params';
 
@@ -22,9 +22,9 @@ export class ListCustomersDto extends FreshnessDto {
   @IntegerParam(1, 200)
   size?: number;
 
-  @ApiPropertyOptional({ type: 'string', maxLength: 2048, description: 'The `continuationToken` of the previous page.' })
+  @ApiPropertyOptional({ type: 'string', maxLength: 2048, pattern: '^[A-Za-z0-9_-]+$', description: 'The `continuationToken` of the previous page.' })
   @IsOptional()
-  @IsString()
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'continuation must be a continuationToken from a previous page' })
   @MaxLength(2048)
   continuation?: string;
 }
