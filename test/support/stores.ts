@@ -3,6 +3,9 @@ import { MongoTestDatabases } from './mongodb';
 
 declare const E2E_STORES: string | undefined;
 
+/** The production-mode master key of personal data in tests (never a real one). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** Set by the jest project that runs the e2e suites again on the production adapters. */
 export const productionStores = typeof E2E_STORES !== 'undefined' && E2E_STORES === 'production';
 
@@ -44,6 +47,8 @@ async function openStores(): Promise<Stores> {
       READ_STORE: 'mongodb',
       MONGODB_URI: uri,
       MONGODB_DB: db.databaseName,
+      // Outside the all-embedded default the master key must be configured.
+      PII_MASTER_KEY: TEST_MASTER_KEY,
     },
   };
 }
