@@ -32,6 +32,11 @@ export function storeEnv(dataDir: string): Promise<Record<string, string>> {
   return stores.then((s) => s.env);
 }
 
+/** The double behind a DATA_DIR's production stores (none when embedded or on a real EventStoreDB). */
+export async function esdbDoubleOf(dataDir: string): Promise<EsdbDouble | undefined> {
+  return (await byDataDir.get(dataDir))?.double;
+}
+
 async function openStores(): Promise<Stores> {
   const uri = process.env.MONGODB_URI;
   if (!uri) throw new Error('Production-mode e2e needs MONGODB_URI (see jest.config.js).');
