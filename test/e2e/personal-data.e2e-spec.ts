@@ -1,6 +1,9 @@
 import { customerStream } from '@app/domain';
 import { EVENT_READER, EventReader } from '@app/event-store';
 import { PROJECTIONS, rebuildView, VIEW_GENERATIONS, VIEW_WRITER, verifyView } from '@app/read-side';
+import { MONGO_DB } from '@app/platform';
+import Database from 'better-sqlite3';
+import { Db } from 'mongodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +67,20 @@ async function findInStores(t: TestApp, needles: readonly string[]): Promise<str
   );
 }
 
+/** The stream's wrapped data key as the key store holds it (SQLite file, or the MongoDB collection). */
+async function wrappedKeyOf(t: TestApp, stream: string): Promise<string> {
+  if (!productionStores) {
+    const db = new Database(join(t.dataDir, 'keys.sqlite'), { readonly: true });
+    try {
+      return (db.prepare('SELECT wrapped FROM data_keys WHERE stream = ?').get(stream) as { wrapped: string }).wrapped;
+    } finally {
+      db.close();
+    }
+  }
+  const doc = await t.app.get<Db>(MONGO_DB).collection<{ _id: string; wrapped: string }>('personal_data_keys').findOne({ _id: stream });
+  return doc!.wrapped;
+}
+
 describe('personal data: sealed at rest, erased by deleting the key', () => {
   let t: TestApp;
   let c: ReturnType<typeof httpClient>;
@@ -75,6 +92,7 @@ describe('personal data: sealed at rest, erased by deleting the key', () => {
   let beforeErase: Written;
   let erased: Written;
   let historyBefore: HistoryItem[];
+  let wrappedKey: string;
 
   const history = async () => (await c.get(admin, `/v1/customers/${id}/history`, { limit: 1000 }).expect(200)).body.items as HistoryItem[];
   const exported = async (format: 'ndjson' | 'csv') =>
@@ -94,6 +112,7 @@ describe('personal data: sealed at rest, erased by deleting the key', () => {
     await c.post(admin, id, 'self-purchase/grant', {});
     beforeErase = await c.putBilling(admin, id, 1, billingProfile({ companyName: 'Shred AB', culture: 'sv-SE', language: 'sv', ...second }), { 'Idempotency-Key': `billing-${tag()}` });
     historyBefore = await history();
+    wrappedKey = await wrappedKeyOf(t, customerStream(partnerId, id));
   });
   afterAll(() => t?.close());
 
@@ -180,6 +199,8 @@ describe('personal data: sealed at rest, erased by deleting the key', () => {
 
     it('no store the service wrote holds any value sent, nor the deleted wrapped key', async () => {
       expect(await findInStores(t, [...valuesOf(first), ...valuesOf(second)])).toEqual([]);
+      expect(wrappedKey).toMatch(/^[\w-]{80}$/);
+      expect(await findInStores(t, [wrappedKey])).toEqual([]);
       // The sealed contact is still in the log (history is not rewritten), but nothing can open it.
       const stored = await t.app.get<EventReader>(EVENT_READER).readStream(customerStream(partnerId, id));
       expect(JSON.stringify(stored[2].data)).toMatch(/"sealed":"v1\./);
