@@ -1,5 +1,5 @@
 import { customerStream } from '@app/domain';
-import { EVENT_READER, EventReader } from '@app/event-store';
+import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, formatPosition } from '@app/event-store';
 import { PROJECTIONS, rebuildView, VIEW_GENERATIONS, VIEW_WRITER, verifyView } from '@app/read-side';
 import { MONGO_DB } from '@app/platform';
 import Database from 'better-sqlite3';
@@ -223,6 +223,45 @@ describe('personal data: sealed at rest, erased by deleting the key', () => {
       expect((items[4].data as any).contact).toMatchObject({ firstName: third.firstName });
       expect(items[2].data).toEqual({ culture: 'sv-SE', language: 'sv', contact: ERASED_CONTACT });
       expect(await findInStores(t, valuesOf(third))).toEqual([]);
+    });
+  });
+
+  describe('a contact stored in clear text before sealing existed (schema version 2)', () => {
+    const legacyId = randomUUID();
+    const legacy = personalValues();
+    let legacyPosition: string;
+
+    beforeAll(async () => {
+      await c.establish(admin, { tenantId: legacyId, companyName: 'Shred AB', domain: 'legacy.example.com' });
+      const metadata = { commandId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID(), actor: { sub: 'legacy', partnerId, roles: ['admin-agent'] }, occurredAt: new Date().toISOString(), schemaVersion: 2 };
+      const { defaultAddress, ...person } = legacy;
+      const data = { culture: 'sv-SE', language: 'sv', contact: { ...person, defaultAddress } };
+      const appended = await t.app.get<EventWriter>(EVENT_WRITER).append(customerStream(partnerId, legacyId), [{ id: randomUUID(), type: 'BillingProfileUpdated', data, metadata }], 0n);
+      legacyPosition = formatPosition(appended.position);
+    });
+
+    it('reads in clear text until erased; the erase hides it on every read path', async () => {
+      expect((await c.detail(admin, legacyId, legacyPosition, '/profiles/billing').expect(200)).body).toMatchObject({ firstName: legacy.firstName });
+      const done = await c.post(admin, legacyId, 'personal-data/erase', { reason: 'GDPR request 4712' });
+      const items = (await c.get(admin, `/v1/customers/${legacyId}/history`).expect(200)).body.items as HistoryItem[];
+      expect(items[1].data).toEqual({ culture: 'sv-SE', language: 'sv', contact: ERASED_CONTACT });
+      expect((await c.get(admin, `/v1/customers/${legacyId}/as-of`, { revision: 1 }).expect(200)).body.billingProfile).toEqual(ERASED_BILLING);
+      expect((await c.detail(admin, legacyId, done.position, '/profiles/billing').expect(200)).body).toEqual(ERASED_BILLING);
+      const csv = await (async () => (await c.get(admin, '/v1/audit/export', { customer: legacyId, format: 'csv' }).buffer(true).parse((res, cb) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => cb(null, body));
+      })).body as string)();
+      for (const value of valuesOf(legacy)) expect(csv).not.toContain(value);
+    });
+
+    it('but its bytes stay in the append-only log: what an erase cannot reach (README, Personal data)', async () => {
+      const found = await findInStores(t, [legacy.firstName], { mongoFiles: false });
+      // The log keeps it for good; the view store held it in clear text (it was never sealed) and
+      // keeps the old page until SQLite reuses it. Never the key store or the idempotency records.
+      expect(found).toContainEqual(expect.stringMatching(productionStores ? /EventStoreDB double log/ : /events\.sqlite/));
+      for (const where of found) expect(where).toMatch(/EventStoreDB double log|events\.sqlite|views\.sqlite/);
     });
   });
 });
