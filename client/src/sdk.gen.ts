@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { DisableCostManagementData, DisableCostManagementErrors, DisableCostManagementResponses, EnableCostManagementData, EnableCostManagementErrors, EnableCostManagementResponses, EstablishCustomerData, EstablishCustomerErrors, EstablishCustomerResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, GetAuditEventsData, GetAuditEventsErrors, GetAuditEventsResponses, GetBillingProfileData, GetBillingProfileErrors, GetBillingProfileResponses, GetCompanyProfileData, GetCompanyProfileErrors, GetCompanyProfileResponses, GetCustomerAsOfData, GetCustomerAsOfErrors, GetCustomerAsOfResponses, GetCustomerData, GetCustomerErrors, GetCustomerHistoryData, GetCustomerHistoryErrors, GetCustomerHistoryResponses, GetCustomerResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GrantSelfPurchaseData, GrantSelfPurchaseErrors, GrantSelfPurchaseResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListProjectionsData, ListProjectionsErrors, ListProjectionsResponses, RenameCustomerData, RenameCustomerErrors, RenameCustomerResponses, RevokeSelfPurchaseData, RevokeSelfPurchaseErrors, RevokeSelfPurchaseResponses, UpdateBillingProfileData, UpdateBillingProfileErrors, UpdateBillingProfileResponses } from './types.gen.js';
+import type { DisableCostManagementData, DisableCostManagementErrors, DisableCostManagementResponses, EnableCostManagementData, EnableCostManagementErrors, EnableCostManagementResponses, ErasePersonalDataData, ErasePersonalDataErrors, ErasePersonalDataResponses, EstablishCustomerData, EstablishCustomerErrors, EstablishCustomerResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, GetAuditEventsData, GetAuditEventsErrors, GetAuditEventsResponses, GetBillingProfileData, GetBillingProfileErrors, GetBillingProfileResponses, GetCompanyProfileData, GetCompanyProfileErrors, GetCompanyProfileResponses, GetCustomerAsOfData, GetCustomerAsOfErrors, GetCustomerAsOfResponses, GetCustomerData, GetCustomerErrors, GetCustomerHistoryData, GetCustomerHistoryErrors, GetCustomerHistoryResponses, GetCustomerResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GrantSelfPurchaseData, GrantSelfPurchaseErrors, GrantSelfPurchaseResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListProjectionsData, ListProjectionsErrors, ListProjectionsResponses, RenameCustomerData, RenameCustomerErrors, RenameCustomerResponses, RevokeSelfPurchaseData, RevokeSelfPurchaseErrors, RevokeSelfPurchaseResponses, UpdateBillingProfileData, UpdateBillingProfileErrors, UpdateBillingProfileResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -138,6 +138,21 @@ export const enableCostManagement = <ThrowOnError extends boolean = false>(optio
 export const disableCostManagement = <ThrowOnError extends boolean = false>(options: Options<DisableCostManagementData, ThrowOnError>): RequestResult<DisableCostManagementResponses, DisableCostManagementErrors, ThrowOnError> => (options.client ?? client).post<DisableCostManagementResponses, DisableCostManagementErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/customers/{id}/cost-management/disable',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Erase the billing contact's personal data
+ *
+ * Deletes the relationship's data key, so every stored copy of the contact's names, e-mail, phone and address lines (sealed under it) reads as erased from then on — `null`, with `personalDataErased: true` — and appends `PersonalDataErased`. History is not rewritten: revisions, positions and every other field stay. Erasing again succeeds and changes nothing; a later billing update sets a new contact under a new key. admin-agent only; If-Match is optional.
+ */
+export const erasePersonalData = <ThrowOnError extends boolean = false>(options: Options<ErasePersonalDataData, ThrowOnError>): RequestResult<ErasePersonalDataResponses, ErasePersonalDataErrors, ThrowOnError> => (options.client ?? client).post<ErasePersonalDataResponses, ErasePersonalDataErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/customers/{id}/personal-data/erase',
     ...options,
     headers: {
         'Content-Type': 'application/json',

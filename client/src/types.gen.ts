@@ -110,6 +110,13 @@ export type EmptyDto = {
     [key: string]: never;
 };
 
+export type ErasePersonalDataDto = {
+    /**
+     * Why, for auditors: a ticket or request reference. Stored in the log for good and never erased, so never the personal data itself.
+     */
+    reason: string;
+};
+
 export type SelfPurchaseStateDto = {
     /**
      * What the customer may buy on its own.
@@ -155,9 +162,18 @@ export type CompanyProfileDto = {
 };
 
 export type AddressViewDto = {
-    addressLine1: string;
-    addressLine2?: string;
-    addressLine3?: string;
+    /**
+     * Personal data: null once erased.
+     */
+    addressLine1: string | null;
+    /**
+     * Personal data: null once erased.
+     */
+    addressLine2?: string | null;
+    /**
+     * Personal data: null once erased.
+     */
+    addressLine3?: string | null;
     city: string;
     state?: string;
     postalCode: string;
@@ -172,10 +188,26 @@ export type BillingProfileViewDto = {
      * The friendly name.
      */
     companyName: string;
-    firstName?: string;
-    lastName?: string;
-    email?: string;
-    phoneNumber?: string;
+    /**
+     * Personal data: null once erased.
+     */
+    firstName?: string | null;
+    /**
+     * Personal data: null once erased.
+     */
+    lastName?: string | null;
+    /**
+     * Personal data: null once erased.
+     */
+    email?: string | null;
+    /**
+     * Personal data: null once erased.
+     */
+    phoneNumber?: string | null;
+    /**
+     * The erased marker: present (true) when the contact's personal data was erased (POST /v1/customers/{id}/personal-data/erase); its personal fields are then null. History, as-of, the audit feed and export show the same marker inside the event data’s `contact`.
+     */
+    personalDataErased?: true;
     culture?: string;
     language?: string;
     defaultAddress?: AddressViewDto;
@@ -214,7 +246,7 @@ export type HistoryItemDto = {
      * An opaque place in the log (commit-prepare).
      */
     position: string;
-    type: 'CustomerRelationshipEstablished' | 'CustomerRenamed' | 'BillingProfileUpdated' | 'SelfPurchaseGranted' | 'SelfPurchaseRevoked' | 'CostManagementEnabled' | 'CostManagementDisabled';
+    type: 'CustomerRelationshipEstablished' | 'CustomerRenamed' | 'BillingProfileUpdated' | 'SelfPurchaseGranted' | 'SelfPurchaseRevoked' | 'CostManagementEnabled' | 'CostManagementDisabled' | 'PersonalDataErased';
     /**
      * When the command was accepted.
      */
@@ -246,7 +278,7 @@ export type AuditRecordDto = {
      * An opaque place in the log (commit-prepare).
      */
     position: string;
-    type: 'CustomerRelationshipEstablished' | 'CustomerRenamed' | 'BillingProfileUpdated' | 'SelfPurchaseGranted' | 'SelfPurchaseRevoked' | 'CostManagementEnabled' | 'CostManagementDisabled';
+    type: 'CustomerRelationshipEstablished' | 'CustomerRenamed' | 'BillingProfileUpdated' | 'SelfPurchaseGranted' | 'SelfPurchaseRevoked' | 'CostManagementEnabled' | 'CostManagementDisabled' | 'PersonalDataErased';
     /**
      * When the command was accepted.
      */
@@ -1204,6 +1236,113 @@ export type DisableCostManagementResponses = {
 
 export type DisableCostManagementResponse = DisableCostManagementResponses[keyof DisableCostManagementResponses];
 
+export type ErasePersonalDataData = {
+    body: ErasePersonalDataDto;
+    headers?: {
+        /**
+         * The revision read, as its ETag (`"3"`): the write applies only at that revision (412 otherwise). `*` means no condition.
+         */
+        'If-Match'?: string;
+        /**
+         * Makes the write safe to retry: the same key, route and body get the first answer (422 with another route or body).
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * Partner Center's name for Idempotency-Key.
+         */
+        'MS-RequestId'?: string;
+        /**
+         * The caller's correlation id (alias MS-CorrelationId); generated when absent.
+         */
+        'X-Correlation-Id'?: string;
+    };
+    path: {
+        /**
+         * The customer id: its Microsoft Entra tenant id (a UUID, any case).
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/customers/{id}/personal-data/erase';
+};
+
+export type ErasePersonalDataErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` lists every bad field.
+     */
+    400: ProblemDto & {
+        status?: 400;
+        code?: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'BODY_TOO_DEEP' | 'BAD_REQUEST';
+    };
+    /**
+     * No valid bearer token.
+     */
+    401: ProblemDto & {
+        status?: 401;
+        code?: 'UNAUTHENTICATED';
+    };
+    /**
+     * The caller's partner type or roles do not allow this.
+     */
+    403: ProblemDto & {
+        status?: 403;
+        code?: 'FORBIDDEN';
+    };
+    /**
+     * No such customer for the caller's partner (another partner's customer looks the same).
+     */
+    404: ProblemDto & {
+        status?: 404;
+        code?: 'CUSTOMER_NOT_FOUND';
+    };
+    /**
+     * If-Match named another revision than the current one.
+     */
+    412: ProblemDto & {
+        status?: 412;
+        code?: 'REVISION_CONFLICT';
+    };
+    /**
+     * The body is over 64 KiB.
+     */
+    413: ProblemDto & {
+        status?: 413;
+        code?: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * The body is not JSON.
+     */
+    415: ProblemDto & {
+        status?: 415;
+        code?: 'UNSUPPORTED_MEDIA_TYPE';
+    };
+    /**
+     * The Idempotency-Key was used before with another route or body.
+     */
+    422: ProblemDto & {
+        status?: 422;
+        code?: 'IDEMPOTENCY_KEY_REUSED';
+    };
+    /**
+     * Try again shortly (see Retry-After).
+     */
+    503: ProblemDto & {
+        status?: 503;
+        code?: 'CONTENDED';
+    };
+};
+
+export type ErasePersonalDataError = ErasePersonalDataErrors[keyof ErasePersonalDataErrors];
+
+export type ErasePersonalDataResponses = {
+    /**
+     * Applied (or already applied: a write that changes nothing appends nothing).
+     */
+    200: WriteResultDto;
+};
+
+export type ErasePersonalDataResponse = ErasePersonalDataResponses[keyof ErasePersonalDataResponses];
+
 export type GetCustomerData = {
     body?: never;
     headers?: {
@@ -1501,7 +1640,7 @@ export type GetAuditEventsData = {
         /**
          * Only events of this type.
          */
-        type?: 'CustomerRelationshipEstablished' | 'CustomerRenamed' | 'BillingProfileUpdated' | 'SelfPurchaseGranted' | 'SelfPurchaseRevoked' | 'CostManagementEnabled' | 'CostManagementDisabled';
+        type?: 'CustomerRelationshipEstablished' | 'CustomerRenamed' | 'BillingProfileUpdated' | 'SelfPurchaseGranted' | 'SelfPurchaseRevoked' | 'CostManagementEnabled' | 'CostManagementDisabled' | 'PersonalDataErased';
     };
     url: '/v1/audit/events';
 };

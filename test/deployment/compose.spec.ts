@@ -32,15 +32,21 @@ function check(checker: string, file: string, env: Record<string, string>): { st
   }, 300_000);
 
   it('validates against the Compose specification and names the four services', () => {
-    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789' });
+    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789', PII_MASTER_KEY: 'AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=' });
     expect(result).toEqual({ status: 0, stdout: 'api\neventstore\nmongodb\nprojector\n', stderr: '' });
   });
 
   it('refuses to start without a signing secret rather than run with a default one', () => {
-    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: '' });
+    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: '', PII_MASTER_KEY: 'AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=' });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AUTH_JWT_SECRET');
+  });
+
+  it('refuses to start without a personal-data master key rather than run with a default one', () => {
+    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789', PII_MASTER_KEY: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PII_MASTER_KEY');
   });
 });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   disableCostManagement,
   enableCostManagement,
+  erasePersonalData,
   establishCustomer,
   exportAudit,
   getAuditEvents,
@@ -84,6 +85,14 @@ describe('the typed client (client/, generated from openapi.json)', () => {
     expect(feed.data.items).toEqual([expect.objectContaining({ customerId: id, type: 'CustomerRenamed' })]);
     const exported = await exportAudit({ ...call, query: { customer: id, format: 'ndjson' }, parseAs: 'text' });
     expect(String(exported.data).trim().split('\n')).toHaveLength(7);
+
+    const erased = await erasePersonalData({ ...call, path, body: { reason: 'client suite: GDPR request' } });
+    expect(erased.data.revision).toBe(7);
+    expect((await getBillingProfile({ ...call, path, query: { minPosition: erased.data.position } })).data).toMatchObject({
+      companyName: 'Contoso (EMEA)',
+      firstName: null,
+      personalDataErased: true,
+    });
 
     const projections = await listProjections(call);
     expect(projections.data.items.map((p) => p.name).sort()).toEqual(['account-detail', 'customer-list']);

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, AuthGuard, PlatformModule, PlatformOptions, ProblemFilter } from '@app/platform';
 import { ReadSideModule } from '@app/read-side';
-import { customerEventStoreModule, HealthController, ProjectorModule } from '@app/runtime';
+import { customerEventStoreModule, HealthController, PersonalDataModule, ProjectorModule } from '@app/runtime';
 import { AuditController } from './audit/audit.controller';
 import { GetAccountAsOfHandler } from './audit/account-as-of.query';
 import { GetAuditFeedHandler } from './audit/audit-feed.query';
@@ -29,6 +29,7 @@ export class AppModule {
         PlatformModule.forRoot(config, platform),
         CqrsModule.forRoot(),
         customerEventStoreModule(),
+        PersonalDataModule.forRoot(config.personalData),
         ReadSideModule,
         IdempotencyModule,
         ...(config.runProjector ? [ProjectorModule] : []),

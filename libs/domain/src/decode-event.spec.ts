@@ -30,6 +30,7 @@ const ONE_OF_EACH: CustomerEvent[] = [
   { type: 'SelfPurchaseRevoked', data: { resources: ['AzureSavingsPlan'] } },
   { type: 'CostManagementEnabled', data: {} },
   { type: 'CostManagementDisabled', data: {} },
+  { type: 'PersonalDataErased', data: { reason: 'GDPR request 42' } },
 ];
 
 const stored = (type: string, data: unknown, metadata: unknown = METADATA): StoredEvent => ({ stream: STREAM, revision: 7n, type, data, metadata });

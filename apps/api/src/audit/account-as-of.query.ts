@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CustomerNotFound, customerStream, EventMetadata, TENANT_ID } from '@app/domain';
-import { EVENT_READER, EventReader } from '@app/event-store';
+import { EventReader } from '@app/event-store';
+import { OPENED_EVENT_READER } from '@app/runtime';
 import { AccountDetail, accountDetailProjection, toProjectedEvent } from '@app/read-side';
 import { AccountDetailView, withoutStorageFields } from '../customers/queries/account-detail.query';
 
@@ -19,7 +20,7 @@ export class GetAccountAsOf {
  */
 @QueryHandler(GetAccountAsOf)
 export class GetAccountAsOfHandler implements IQueryHandler<GetAccountAsOf, AccountDetailView> {
-  constructor(@Inject(EVENT_READER) private readonly store: EventReader) {}
+  constructor(@Inject(OPENED_EVENT_READER) private readonly store: EventReader) {}
 
   async execute({ partnerId, id, until }: GetAccountAsOf): Promise<AccountDetailView> {
     const events = TENANT_ID.test(id) ? await this.store.readStream(customerStream(partnerId, id.toLowerCase())) : [];

@@ -9,7 +9,8 @@ import { AccountDetailView } from '../customers/queries/account-detail.query';
 import { GetAccountAsOf } from './account-as-of.query';
 import { AsOfDto, AuditFeedDto, ExportDto, HistoryDto } from './audit.dto';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from './audit-records';
-import { EVENT_READER, EventReader } from '@app/event-store';
+import { EventReader } from '@app/event-store';
+import { OPENED_EVENT_READER } from '@app/runtime';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,7 +27,7 @@ export class AuditController {
 
   constructor(
     private readonly queries: QueryBus,
-    @Inject(EVENT_READER) private readonly store: EventReader,
+    @Inject(OPENED_EVENT_READER) private readonly store: EventReader,
   ) {}
 
   @Get('customers/:id/history')

@@ -46,9 +46,9 @@ export class CompanyProfileDto {
 }
 
 export class AddressViewDto {
-  @ApiProperty({ type: 'string' }) addressLine1!: string;
-  @ApiPropertyOptional({ type: 'string' }) addressLine2?: string;
-  @ApiPropertyOptional({ type: 'string' }) addressLine3?: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) addressLine1!: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) addressLine2?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) addressLine3?: string | null;
   @ApiProperty({ type: 'string' }) city!: string;
   @ApiPropertyOptional({ type: 'string' }) state?: string;
   @ApiProperty({ type: 'string' }) postalCode!: string;
@@ -57,10 +57,18 @@ export class AddressViewDto {
 
 export class BillingProfileViewDto {
   @ApiProperty({ type: 'string', description: 'The friendly name.', example: 'Contoso (EMEA)' }) companyName!: string;
-  @ApiPropertyOptional({ type: 'string' }) firstName?: string;
-  @ApiPropertyOptional({ type: 'string' }) lastName?: string;
-  @ApiPropertyOptional({ type: 'string' }) email?: string;
-  @ApiPropertyOptional({ type: 'string' }) phoneNumber?: string;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) firstName?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) lastName?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) email?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) phoneNumber?: string | null;
+  @ApiPropertyOptional({
+    type: 'boolean',
+    enum: [true],
+    description:
+      "The erased marker: present (true) when the contact's personal data was erased (POST /v1/customers/{id}/personal-data/erase); its personal fields are then null. " +
+      'History, as-of, the audit feed and export show the same marker inside the event data’s `contact`.',
+  })
+  personalDataErased?: true;
   @ApiPropertyOptional({ type: 'string' }) culture?: string;
   @ApiPropertyOptional({ type: 'string' }) language?: string;
   @ApiPropertyOptional({ type: AddressViewDto }) defaultAddress?: AddressViewDto;

@@ -18,8 +18,22 @@ export interface StoresConfig {
   readonly readyMaxLagSeconds: number;
 }
 
+/**
+ * The master keys that wrap the per-relationship data keys of personal data: `current` wraps new
+ * ones; `previous` only unwrap, until a rotation has rewrapped everything under `current`.
+ */
+export interface PersonalDataConfig {
+  readonly masterKey: Buffer;
+  readonly previousMasterKeys: readonly Buffer[];
+  /** Set when a development master key was generated under DATA_DIR on this start. */
+  readonly generatedAt?: string;
+  /** Set when the development master key under DATA_DIR is used. */
+  readonly development?: boolean;
+}
+
 /** The API process: the stores plus HTTP and token checking. */
 export interface AppConfig extends StoresConfig {
+  readonly personalData: PersonalDataConfig;
   readonly port: number;
   readonly auth: { readonly key: AuthKey; readonly issuer: string; readonly audience: string };
   /** How long a read with `minPosition` waits for the views before answering 503. */
@@ -50,8 +64,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const readWaitMs = integer(env, 'READ_WAIT_MS', 2000, 0, 60000, problems);
   const runProjector = choice(env, 'RUN_PROJECTOR', ['true', 'false'] as const, problems) !== 'false';
   const auth = authOf(env, stores, problems);
-  if (problems.length > 0 || !auth) throw new ConfigError(problems);
-  return { ...stores, port, auth, readWaitMs, runProjector };
+  const personalData = personalDataOf(env, stores, problems);
+  if (problems.length > 0 || !auth || !personalData) throw new ConfigError(problems);
+  return { ...stores, port, auth, readWaitMs, runProjector, personalData };
+}
+
+/** For processes that open personal data but serve no HTTP (the CLI's export and key rotation). */
+export function loadPersonalDataConfig(stores: StoresConfig, env: NodeJS.ProcessEnv = process.env): PersonalDataConfig {
+  const problems: string[] = [];
+  const personalData = personalDataOf(env, stores, problems);
+  if (problems.length > 0 || !personalData) throw new ConfigError(problems);
+  return personalData;
+}
+
+export const DEV_MASTER_KEY_FILE = 'dev-pii-master-key';
+
+function personalDataOf(env: NodeJS.ProcessEnv, { dataDir, eventStore, readStore }: StoresConfig, problems: string[]): PersonalDataConfig | undefined {
+  const previousMasterKeys = (env.PII_PREVIOUS_MASTER_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k, i) => masterKeyOf(k, `PII_PREVIOUS_MASTER_KEYS[${i}]`, problems));
+  if (env.PII_MASTER_KEY) return { masterKey: masterKeyOf(env.PII_MASTER_KEY, 'PII_MASTER_KEY', problems), previousMasterKeys };
+  if (eventStore.kind !== 'embedded' || readStore.kind !== 'embedded') {
+    problems.push('Set PII_MASTER_KEY (32 random bytes, base64 or hex): only the all-embedded default may generate a development master key.');
+    return undefined;
+  }
+  if (problems.length > 0) return undefined;
+  const { key, generatedAt } = devMasterKey(dataDir);
+  return { masterKey: key, previousMasterKeys, generatedAt, development: true };
+}
+
+/** 32 bytes as 64 hex digits or base64 (standard or URL-safe). */
+function masterKeyOf(raw: string, name: string, problems: string[]): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) problems.push(`${name} must be 32 bytes, as 64 hex digits or base64 (e.g. openssl rand -base64 32).`);
+  return key;
+}
+
+/** Reads DATA_DIR's development master key, creating it (owner-only) the first time. */
+export function devMasterKey(dataDir: string): { key: Buffer; generatedAt?: string } {
+  const file = join(dataDir, DEV_MASTER_KEY_FILE);
+  if (existsSync(file)) return { key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return { key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), generatedAt: file };
 }
 
 /** The projector process needs no HTTP and checks no tokens. */

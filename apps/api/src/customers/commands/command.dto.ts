@@ -60,5 +60,10 @@ export class SelfPurchaseDto {
   resources?: string[];
 }
 
+export class ErasePersonalDataDto {
+  @ApiProperty(text(RULES.reason, 'GDPR erasure request ticket 4711', 'Why, for auditors: a ticket or request reference. Stored in the log for good and never erased, so never the personal data itself.'))
+  reason!: string;
+}
+
 /** Commands that take no fields: send `{}` or no body at all. */
 export class EmptyDto {}

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, CustomerEventType, customerStream, decide, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
-import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
+import { EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
 import { RevisionConflict, TooMuchContention } from '@app/platform';
+import { OPENED_EVENT_READER, PersonalDataVault } from '@app/runtime';
 import { IdempotencyService, IdempotentRequest } from '../../idempotency/idempotency.service';
 import { FoldedStreams } from './folded-streams';
 import { KeyedLock } from './keyed-lock';
@@ -37,9 +38,11 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
   private readonly streams: FoldedStreams;
 
   constructor(
-    @Inject(EVENT_READER) reader: EventReader,
+    // Folds with contacts opened: deciding whether a billing profile changed compares them.
+    @Inject(OPENED_EVENT_READER) reader: EventReader,
     @Inject(EVENT_WRITER) private readonly writer: EventWriter,
     private readonly idempotency: IdempotencyService,
+    private readonly vault: PersonalDataVault,
   ) {
     this.streams = new FoldedStreams(reader);
   }
@@ -59,11 +62,16 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
       if (earlier) return answer(id, earlier.revision, earlier.position);
       const events = decide(command, folded.state);
       if (ifMatch !== undefined && ifMatch !== folded.revision) throw new RevisionConflict(ifMatch, folded.revision);
+      // The key goes first, then the event is appended: a crash in between leaves the data erased
+      // and the erase still owed (the state records no erase), so a retry appends it. Deleting an
+      // absent key is a no-op, so erasing twice changes nothing.
+      if (command.type === 'ErasePersonalData') await this.vault.erase(stream, folded.revision);
       if (events.length === 0) return answer(id, folded.revision, folded.position!);
+      const stored = await this.vault.sealEvents(stream, events);
       try {
         const appended = await this.writer.append(
           stream,
-          events.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command, event.type) })),
+          stored.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command, event.type) })),
           folded.revision >= 0n ? folded.revision : 'no_stream',
         );
         const outcome = { revision: appended.nextRevision, position: appended.position };

@@ -4,16 +4,18 @@ import { ApiCustomerId, ApiWrite } from '../../openapi/responses';
 import { commands } from '@app/domain';
 import { AuthenticatedRequest, Requires } from '@app/platform';
 import type { Response } from 'express';
-import { BillingProfileDto, EmptyDto, EstablishCustomerDto, RenameCustomerDto, SelfPurchaseDto } from './command.dto';
+import { BillingProfileDto, EmptyDto, ErasePersonalDataDto, EstablishCustomerDto, RenameCustomerDto, SelfPurchaseDto } from './command.dto';
 import { CommandDispatcher } from './command-dispatcher';
 import { WriteResponse } from './customer-command.handler';
+import { ApiProblems } from '../../openapi/responses';
+import { WriteResultDto } from '../../openapi/schemas';
 
-/** The seven commands: each route only translates HTTP into a domain command. */
+/** The commands: each route only translates HTTP into a domain command. */
 @ApiTags('commands')
 @ApiBearerAuth()
 @Controller('v1/customers')
 export class CustomerCommandsController {
-  constructor(private readonly commands: CommandDispatcher) {}
+  constructor(private readonly dispatcher: CommandDispatcher) {}
 
   @Post()
   @Requires('write')
@@ -28,7 +30,7 @@ export class CustomerCommandsController {
     created: true,
   })
   establish(@Body() body: EstablishCustomerDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.commands.dispatch(req, res, (m) => commands.establishCustomerRelationship(body, m), { created: true });
+    return this.dispatcher.dispatch(req, res, (m) => commands.establishCustomerRelationship(body, m), { created: true });
   }
 
   @Post(':id/rename')
@@ -42,7 +44,7 @@ export class CustomerCommandsController {
     examples: { rename: { companyName: 'Contoso (EMEA)' } },
   })
   rename(@Param('id') id: string, @Body() body: RenameCustomerDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.commands.dispatch(req, res, (m) => commands.renameCustomer(id, body, m));
+    return this.dispatcher.dispatch(req, res, (m) => commands.renameCustomer(id, body, m));
   }
 
   @Put(':id/profiles/billing')
@@ -68,7 +70,7 @@ export class CustomerCommandsController {
     ifMatch: 'required',
   })
   updateBillingProfile(@Param('id') id: string, @Body() body: BillingProfileDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.commands.dispatch(req, res, (m) => commands.updateBillingProfile(id, body, m), { ifMatchRequired: true });
+    return this.dispatcher.dispatch(req, res, (m) => commands.updateBillingProfile(id, body, m), { ifMatchRequired: true });
   }
 
   @Post(':id/self-purchase/grant')
@@ -82,7 +84,7 @@ export class CustomerCommandsController {
     examples: { one: { resources: ['AzureReservedInstances'] }, all: {} },
   })
   grantSelfPurchase(@Param('id') id: string, @Body() body: SelfPurchaseDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.commands.dispatch(req, res, (m) => commands.grantSelfPurchase(id, body, m));
+    return this.dispatcher.dispatch(req, res, (m) => commands.grantSelfPurchase(id, body, m));
   }
 
   @Post(':id/self-purchase/revoke')
@@ -96,7 +98,7 @@ export class CustomerCommandsController {
     examples: { one: { resources: ['AzureSavingsPlan'] }, all: {} },
   })
   revokeSelfPurchase(@Param('id') id: string, @Body() body: SelfPurchaseDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.commands.dispatch(req, res, (m) => commands.revokeSelfPurchase(id, body, m));
+    return this.dispatcher.dispatch(req, res, (m) => commands.revokeSelfPurchase(id, body, m));
   }
 
   @Post(':id/cost-management/enable')
@@ -110,7 +112,7 @@ export class CustomerCommandsController {
     examples: { empty: {} },
   })
   enableCostManagement(@Param('id') id: string, @Body() body: EmptyDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.commands.dispatch(req, res, (m) => commands.enableCostManagement(id, body, m));
+    return this.dispatcher.dispatch(req, res, (m) => commands.enableCostManagement(id, body, m));
   }
 
   @Post(':id/cost-management/disable')
@@ -124,6 +126,24 @@ export class CustomerCommandsController {
     examples: { empty: {} },
   })
   disableCostManagement(@Param('id') id: string, @Body() body: EmptyDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
-    return this.commands.dispatch(req, res, (m) => commands.disableCostManagement(id, body, m));
+    return this.dispatcher.dispatch(req, res, (m) => commands.disableCostManagement(id, body, m));
+  }
+
+  @Post(':id/personal-data/erase')
+  @Requires('erase')
+  @ApiCustomerId()
+  @ApiWrite({
+    operationId: 'erasePersonalData',
+    summary: "Erase the billing contact's personal data",
+    description:
+      "Deletes the relationship's data key, so every stored copy of the contact's names, e-mail, phone and address lines (sealed under it) " +
+      'reads as erased from then on — `null`, with `personalDataErased: true` — and appends `PersonalDataErased`. History is not rewritten: ' +
+      'revisions, positions and every other field stay. Erasing again succeeds and changes nothing; a later billing update sets a new contact under a new key. ' +
+      'admin-agent only; If-Match is optional.',
+    body: ErasePersonalDataDto,
+    examples: { erase: { reason: 'GDPR erasure request ticket 4711' } },
+  })
+  erasePersonalData(@Param('id') id: string, @Body() body: ErasePersonalDataDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<WriteResponse> {
+    return this.dispatcher.dispatch(req, res, (m) => commands.erasePersonalData(id, body, m));
   }
 }

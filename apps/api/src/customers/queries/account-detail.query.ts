@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { CustomerNotFound, TENANT_ID } from '@app/domain';
-import { ACCOUNT_DETAIL_READER, AccountDetail, AccountDetailReader } from '@app/read-side';
+import { CustomerNotFound, customerStream, StoredContact, TENANT_ID } from '@app/domain';
+import { ACCOUNT_DETAIL_READER, AccountDetail, AccountDetailReader, BillingProfileView } from '@app/read-side';
+import { PersonalDataVault } from '@app/runtime';
 
 export class GetAccountDetail {
   constructor(
@@ -15,13 +16,25 @@ export type AccountDetailView = Omit<AccountDetail, 'partnerId' | 'position'>;
 /** The account page from the account-detail view; another partner's customer is simply not there. */
 @QueryHandler(GetAccountDetail)
 export class GetAccountDetailHandler implements IQueryHandler<GetAccountDetail, AccountDetailView> {
-  constructor(@Inject(ACCOUNT_DETAIL_READER) private readonly details: AccountDetailReader) {}
+  constructor(
+    @Inject(ACCOUNT_DETAIL_READER) private readonly details: AccountDetailReader,
+    private readonly vault: PersonalDataVault,
+  ) {}
 
   async execute({ partnerId, id }: GetAccountDetail): Promise<AccountDetailView> {
     const doc = TENANT_ID.test(id) ? await this.details.get({ partnerId, id: id.toLowerCase() }) : null;
     if (!doc) throw new CustomerNotFound();
-    return withoutStorageFields(doc);
+    const billingProfile = await openBillingView(this.vault, customerStream(partnerId, doc.id), doc.billingProfile);
+    return withoutStorageFields({ ...doc, billingProfile });
   }
+}
+
+/** The view keeps the contact sealed; the caller, who may see it, gets it opened (or erased). */
+async function openBillingView(vault: PersonalDataVault, stream: string, view: BillingProfileView): Promise<BillingProfileView> {
+  if (view.sealed === undefined) return view;
+  const { companyName, culture, language, sealed, defaultAddress } = view;
+  const { defaultAddress: address, ...contact } = await vault.openContact(stream, { sealed, defaultAddress } as StoredContact);
+  return { companyName, ...contact, culture, language, defaultAddress: address } as BillingProfileView;
 }
 
 export function withoutStorageFields({ partnerId: _p, position: _q, ...view }: AccountDetail): AccountDetailView {

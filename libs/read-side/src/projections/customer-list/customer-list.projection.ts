@@ -45,6 +45,7 @@ function evolve(view: CustomerListItem | null, projected: ProjectedEvent): Custo
     case 'CostManagementDisabled':
       return { ...view, ...stamp, ...entitlementsAfter(view, event) };
     case 'BillingProfileUpdated':
+    case 'PersonalDataErased':
       return { ...view, ...stamp };
     default:
       return assertNever(event);
