@@ -73,6 +73,12 @@ export interface EventReader {
 export interface EventWriter {
   /** Appends atomically, or throws WrongExpectedVersion and writes nothing. */
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Optional, for stores that can tell cheaply: a value that changes whenever anyone other than this
+   * instance (another process or connection) has appended since it was last read. Equal values
+   * mean only this instance appended in between, so a reader that saw its own appends is current.
+   */
+  foreignWritesMark?(): number;
 }
 
 /** An adapter: both halves, and `close` for whoever owns its lifetime. */

@@ -73,6 +73,8 @@ export class SqliteEventStore implements EventStore {
     this.db.defaultSafeIntegers(true);
     this.appended.setMaxListeners(0);
     this.sql = {
+      // Changes when another connection (another process) commits to the file; never for our own.
+      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
       lastRevision: this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
       byId: this.db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
       at: this.db.prepare('SELECT position, id FROM events WHERE stream = ? AND revision = ?'),
@@ -170,6 +172,10 @@ export class SqliteEventStore implements EventStore {
       position = row.position;
     }
     return { nextRevision: start + BigInt(events.length - 1), position: { commit: position, prepare: position } };
+  }
+
+  foreignWritesMark(): number {
+    return Number(this.sql.dataVersion.get() as bigint);
   }
 
   private lastRevision(stream: string): bigint {

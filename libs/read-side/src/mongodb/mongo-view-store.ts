@@ -12,6 +12,18 @@ export type StoredView = ViewDocument & { _id: string } & Record<string, unknown
 type Checkpoint = { _id: string; position: string; updatedAt: Date };
 type GenerationsDoc = Generations & { _id: ViewName };
 
+export interface MongoViewStoreOptions {
+  /**
+   * At most this many writes go in one `bulkWrite` command, sent one command at a time. FerretDB
+   * 1.24 deadlocks on one update command with about 100 statements that match existing documents
+   * (fewer on its PostgreSQL backend, and concurrent commands add up), so the default stays well
+   * under; a real MongoDB needs no limit.
+   */
+  readonly maxWritesPerCommand?: number;
+}
+
+const DEFAULT_MAX_WRITES_PER_COMMAND = 20;
+
 /**
  * Views in MongoDB (or FerretDB, which has no transactions and no collations), a collection per
  * view generation. Each document is written only over an older position, then the checkpoint
@@ -23,7 +35,13 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
   private readonly generationDocs: Collection<GenerationsDoc>;
   private readonly indexed = new Set<string>();
 
-  constructor(private readonly db: Db) {
+  private readonly maxWritesPerCommand: number;
+
+  constructor(
+    private readonly db: Db,
+    options: MongoViewStoreOptions = {},
+  ) {
+    this.maxWritesPerCommand = options.maxWritesPerCommand ?? DEFAULT_MAX_WRITES_PER_COMMAND;
     this.checkpoints = db.collection<Checkpoint>('projection_checkpoints');
     this.generationDocs = db.collection<GenerationsDoc>('view_generations');
   }
@@ -57,11 +75,14 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
           ? { replaceOne: { filter: { _id: doc._id, position: { $lt: doc.position } }, replacement: doc } }
           : { insertOne: { document: doc } },
       );
-      try {
-        await collection.bulkWrite(operations, { ordered: false });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        for (const doc of stored) await guardedUpsert(collection, doc);
+      for (let start = 0; start < operations.length; start += this.maxWritesPerCommand) {
+        const end = start + this.maxWritesPerCommand;
+        try {
+          await collection.bulkWrite(operations.slice(start, end), { ordered: false });
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          for (const doc of stored.slice(start, end)) await guardedUpsert(collection, doc);
+        }
       }
     }
     await guardedUpsert(this.checkpoints, { _id: checkpointId(view, target), position: positionKey(checkpoint), updatedAt: new Date() });

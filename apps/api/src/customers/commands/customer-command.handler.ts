@@ -41,7 +41,7 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
     @Inject(EVENT_WRITER) private readonly writer: EventWriter,
     private readonly idempotency: IdempotencyService,
   ) {
-    this.streams = new FoldedStreams(reader);
+    this.streams = new FoldedStreams(reader, undefined, writer);
   }
 
   execute({ command, ifMatch, idempotency }: HandleCustomerCommand): Promise<WriteResponse> {
