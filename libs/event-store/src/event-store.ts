@@ -74,11 +74,11 @@ export interface EventWriter {
   /** Appends atomically, or throws WrongExpectedVersion and writes nothing. */
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /**
-   * Optional, for stores that can tell cheaply: a value that changes whenever anyone other than this
-   * instance (another process or connection) has appended since it was last read. Equal values
-   * mean only this instance appended in between, so a reader that saw its own appends is current.
+   * Optional, for stores that can tell cheaply: the stream's last revision when this instance knows
+   * it without reading (it made the stream's last append, and nothing else has written to the store
+   * since); undefined when it cannot vouch for it.
    */
-  foreignWritesMark?(): number;
+  knownLastRevision?(stream: string): bigint | undefined;
 }
 
 /** An adapter: both halves, and `close` for whoever owns its lifetime. */

@@ -30,6 +30,12 @@ export interface ProjectionRunnerOptions<V extends ViewDocument> {
   readonly retryMs?: number;
   /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
   readonly generation?: number;
+  /**
+   * For a generation this runner fills from nothing (a rebuild from zero): the keys of every
+   * document it has written. Nobody else writes there, so a key not in it has no document and
+   * needs no lookup; most keys of a rebuild are new.
+   */
+  readonly written?: Set<string>;
 }
 
 /**
@@ -114,7 +120,9 @@ export class ProjectionRunner<V extends ViewDocument> {
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
     const documents = new Map<string, V | null>();
-    for (const doc of await views.load(projection, [...keys.values()], this.generation)) {
+    const { written } = this.options;
+    const stored = written ? [...keys].filter(([key]) => written.has(key)).map(([, k]) => k) : [...keys.values()];
+    for (const doc of await views.load(projection, stored, this.generation)) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     for (const e of projected) {
@@ -126,6 +134,7 @@ export class ProjectionRunner<V extends ViewDocument> {
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
     await views.commit(projection, changed, checkpoint, this.generation);
+    if (written) for (const doc of changed) written.add(`${doc.partnerId}/${doc.id}`);
     this.hooks.onCommitted?.(checkpoint, count);
   }
 }

@@ -28,6 +28,8 @@ export interface Progress {
 
 /** Events per read of the log: large pages, since each is read and decoded once for every view. */
 const PAGE = 5000;
+/** Events per commit of a view. */
+const COMMIT = 1000;
 const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
 
 /** One view's generation to project. */
@@ -66,7 +68,8 @@ export async function projectGenerations(
   const views = await Promise.all(
     targets.map(async ({ projection, generation }) => {
       const start = (await writer.checkpoint(projection, generation)) ?? null;
-      const runner = new ProjectionRunner({ projection, events, views: writer, generation });
+      // From zero, this run writes every document of the generation: it need not look up keys it never wrote.
+      const runner = new ProjectionRunner({ projection, events, views: writer, generation, written: start === null ? new Set<string>() : undefined });
       return { projection, runner, start, position: start, count: 0, reportedDone: false };
     }),
   );
@@ -84,14 +87,19 @@ export async function projectGenerations(
     if (page.length === 0) break;
     const decoded = page.map(toProjectedEvent);
     const end = page[page.length - 1].position;
-    for (const view of views) {
-      // The events of this page the view has not applied yet (a resumed view may be ahead of others).
-      const from = view.position ? page.findIndex((e) => comparePositions(e.position, view.position!) > 0) : 0;
-      if (from < 0) continue;
-      await view.runner.applyProjected(decoded.slice(from), end, page.length - from);
-      view.position = end;
-      view.count += page.length - from;
-      report(view);
+    // Committed (and reported) a part at a time: smaller commits suit the slower stores better.
+    for (let part = 0; part < page.length; part += COMMIT) {
+      const events = page.slice(part, part + COMMIT);
+      const partEnd = events[events.length - 1].position;
+      for (const view of views) {
+        // The events of this part the view has not applied yet (a resumed view may be ahead of others).
+        const from = view.position ? events.findIndex((e) => comparePositions(e.position, view.position!) > 0) : 0;
+        if (from < 0) continue;
+        await view.runner.applyProjected(decoded.slice(part + from, part + events.length), partEnd, events.length - from);
+        view.position = partEnd;
+        view.count += events.length - from;
+        report(view);
+      }
     }
     position = end;
   }

@@ -14,7 +14,7 @@ type GenerationsDoc = Generations & { _id: ViewName };
 
 export interface MongoViewStoreOptions {
   /**
-   * At most this many writes go in one `bulkWrite` command, sent one command at a time. FerretDB
+   * At most this many replaces go in one `bulkWrite` command, sent one command at a time. FerretDB
    * 1.24 deadlocks on one update command with about 100 statements that match existing documents
    * (fewer on its PostgreSQL backend, and concurrent commands add up), so the default stays well
    * under; a real MongoDB needs no limit.
@@ -69,19 +69,23 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
         (await collection.find({ _id: { $in: stored.map((d) => d._id) } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id),
       );
       // New documents are inserted and existing ones replaced only if older, so no operation can
-      // collide with another; a rival writer inserting first is handled one by one below.
-      const operations: AnyBulkWriteOperation<StoredView>[] = stored.map((doc) =>
-        existing.has(doc._id)
-          ? { replaceOne: { filter: { _id: doc._id, position: { $lt: doc.position } }, replacement: doc } }
-          : { insertOne: { document: doc } },
-      );
-      for (let start = 0; start < operations.length; start += this.maxWritesPerCommand) {
-        const end = start + this.maxWritesPerCommand;
+      // collide with another; a rival writer inserting first is handled one by one below. Inserts
+      // match nothing and go in one command; replaces at most `maxWritesPerCommand` per command.
+      const inserts = stored.filter((doc) => !existing.has(doc._id));
+      const replaces = stored.filter((doc) => existing.has(doc._id));
+      const groups: StoredView[][] = inserts.length > 0 ? [inserts] : [];
+      for (let start = 0; start < replaces.length; start += this.maxWritesPerCommand) groups.push(replaces.slice(start, start + this.maxWritesPerCommand));
+      for (const group of groups) {
+        const operations: AnyBulkWriteOperation<StoredView>[] = group.map((doc) =>
+          existing.has(doc._id)
+            ? { replaceOne: { filter: { _id: doc._id, position: { $lt: doc.position } }, replacement: doc } }
+            : { insertOne: { document: doc } },
+        );
         try {
-          await collection.bulkWrite(operations.slice(start, end), { ordered: false });
+          await collection.bulkWrite(operations, { ordered: false });
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
-          for (const doc of stored.slice(start, end)) await guardedUpsert(collection, doc);
+          for (const doc of group) await guardedUpsert(collection, doc);
         }
       }
     }

@@ -62,7 +62,7 @@ describe('FoldedStreams', () => {
     expect((await streams.current(STREAM)).commands.get('c3')).toEqual({ revision: 1n, position: outcome.position });
   });
 
-  describe('with a store that tells of foreign writes', () => {
+  describe('with a store that vouches for where a stream ends', () => {
     const counting = () => {
       const reads: string[] = [];
       const reader = { ...store, readStream: (stream: string, options?: object) => (reads.push(stream), store.readStream(stream, options)) };
@@ -79,6 +79,16 @@ describe('FoldedStreams', () => {
       expect((await streams.current(STREAM)).state).toMatchObject({ friendlyName: 'D' });
       expect((await streams.current(STREAM)).revision).toBe(1n);
       expect(reads).toHaveLength(1);
+    });
+
+    it('reads again after an append through the same store that did not come through the cache', async () => {
+      const { reads, streams } = counting();
+      await establish();
+      await streams.current(STREAM);
+      // The same store instance, but not via this cache (another writer in the process).
+      await rename('c6', 'F', 0n);
+      expect(await streams.current(STREAM)).toMatchObject({ state: { friendlyName: 'F' }, revision: 1n });
+      expect(reads).toHaveLength(2);
     });
 
     it('reads again once another connection to the file (another process) has appended', async () => {

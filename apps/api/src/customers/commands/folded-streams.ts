@@ -14,8 +14,6 @@ export interface Folded {
   readonly revision: bigint;
   readonly position: Position | null;
   readonly commands: ReadonlyMap<string, CommandOutcome>;
-  /** The store's foreign-writes mark read before this fold was caught up, when the store has one. */
-  readonly mark?: number;
 }
 
 const EMPTY: Folded = { state: initialState, revision: -1n, position: null, commands: new Map() };
@@ -23,10 +21,9 @@ const EMPTY: Folded = { state: initialState, revision: -1n, position: null, comm
 /**
  * Keeps recently used streams folded, so a command reads only what was appended since (usually
  * nothing: one indexed read) instead of its whole history. Catching up from the store keeps it
- * right when other processes write too; where the store can tell cheaply that nobody else has
- * appended since the stream was folded (`foreignWritesMark`), even that read is skipped. That
- * relies on every append through this store instance coming through here (the command handler is
- * the only writer in the process). Least recently used streams are dropped past `capacity`.
+ * right when other processes write too; where the store can vouch cheaply that the stream still
+ * ends where the fold does (`knownLastRevision`: its own last append, nothing written since by
+ * anyone else), even that read is skipped. Least recently used streams are dropped past `capacity`.
  */
 export class FoldedStreams {
   private readonly cache = new Map<string, Folded>();
@@ -34,26 +31,23 @@ export class FoldedStreams {
   constructor(
     private readonly store: EventReader,
     private readonly capacity = 10_000,
-    private readonly writer: Pick<EventWriter, 'foreignWritesMark'> = {},
+    private readonly writer: Pick<EventWriter, 'knownLastRevision'> = {},
   ) {}
 
   async current(stream: string): Promise<Folded> {
     const cached = this.cache.get(stream) ?? EMPTY;
-    // Read before the catch-up: a foreign append after this point changes the mark for next time.
-    const mark = this.writer.foreignWritesMark?.();
-    if (cached !== EMPTY && mark !== undefined && cached.mark === mark) {
+    if (cached !== EMPTY && this.writer.knownLastRevision?.(stream) === cached.revision) {
       this.remember(stream, cached);
       return cached;
     }
     const newer = await this.store.readStream(stream, { fromRevision: cached.revision + 1n });
     if (newer.length === 0) {
-      const current = { ...cached, mark };
-      this.remember(stream, current);
-      return current;
+      this.remember(stream, cached);
+      return cached;
     }
     // One copy of the command map per catch-up, not per event: a long stream folds in linear time.
     const commands = new Map(cached.commands);
-    const folded = newer.reduce<Folded>((f, e) => foldRecorded(f, e, commands), { ...cached, commands, mark });
+    const folded = newer.reduce<Folded>((f, e) => foldRecorded(f, e, commands), { ...cached, commands });
     this.remember(stream, folded);
     return folded;
   }
@@ -66,9 +60,6 @@ export class FoldedStreams {
       revision: outcome.revision,
       position: outcome.position,
       commands,
-      // Our append succeeded at the revision folded, so nobody else appended here before it; the
-      // mark from before that fold still catches anything appended after.
-      mark: before.mark,
     });
   }
 
@@ -87,6 +78,5 @@ function foldRecorded(folded: Folded, recorded: RecordedEvent, commands: Map<str
     revision: recorded.revision,
     position: recorded.position,
     commands,
-    mark: folded.mark,
   };
 }
