@@ -36,6 +36,18 @@ function check(checker: string, file: string, env: Record<string, string>): { st
     expect(result).toEqual({ status: 0, stdout: 'api\neventstore\nmongodb\nprojector\n', stderr: '' });
   });
 
+  it('validates the cluster file too: three EventStoreDB nodes, three MongoDB members, the API and the projector', () => {
+    const result = check(checker, join(ROOT, 'docker-compose.cluster.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789' });
+    expect(result).toEqual({
+      status: 0,
+      stdout: 'api\neventstore1\neventstore2\neventstore3\nmongodb1\nmongodb2\nmongodb3\nprojector\n',
+      stderr: '',
+    });
+    const cluster = readFileSync(join(ROOT, 'docker-compose.cluster.yml'), 'utf8');
+    // Two replicas of each process of ours.
+    expect(cluster.match(/replicas: 2/g)).toHaveLength(2);
+  });
+
   it('refuses to start without a signing secret rather than run with a default one', () => {
     const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: '', PII_MASTER_KEY: 'AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=' });
     expect(result.status).toBe(1);

@@ -4,7 +4,7 @@ import { batches } from './batches';
 import { toProjectedEvent } from './projected-event';
 import { StaleGeneration } from './view-generations';
 import { DocumentKey, ViewWriter } from './view-writer';
-import { Projection, ViewDocument } from './views';
+import { ProjectedEvent, Projection, ViewDocument } from './views';
 
 const BATCH_SIZE = 500;
 
@@ -30,6 +30,12 @@ export interface ProjectionRunnerOptions<V extends ViewDocument> {
   readonly retryMs?: number;
   /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
   readonly generation?: number;
+  /**
+   * For a generation this runner fills from nothing (a rebuild from zero): the keys of every
+   * document it has written. Nobody else writes there, so a key not in it has no document and
+   * needs no lookup; most keys of a rebuild are new.
+   */
+  readonly written?: Set<string>;
 }
 
 /**
@@ -100,12 +106,23 @@ export class ProjectionRunner<V extends ViewDocument> {
 
   /** Folds one batch into the documents it touches and commits them with the batch's last position. */
   async apply(batch: readonly RecordedEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.applyProjected(batch.map(toProjectedEvent), batch[batch.length - 1].position);
+  }
+
+  /**
+   * The same for events already decoded (null for those that are not the projections'), so several
+   * projections can share one read and one decoding of the log; `checkpoint` is the last one's position.
+   */
+  async applyProjected(decoded: readonly (ProjectedEvent | null)[], checkpoint: Position, count = decoded.length): Promise<void> {
     const { projection, views } = this.options;
-    const projected = batch.map(toProjectedEvent).filter((e) => e !== null);
+    const projected = decoded.filter((e) => e !== null);
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
     const documents = new Map<string, V | null>();
-    for (const doc of await views.load(projection, [...keys.values()], this.generation)) {
+    const { written } = this.options;
+    const stored = written ? [...keys].filter(([key]) => written.has(key)).map(([, k]) => k) : [...keys.values()];
+    for (const doc of await views.load(projection, stored, this.generation)) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     for (const e of projected) {
@@ -113,11 +130,11 @@ export class ProjectionRunner<V extends ViewDocument> {
       documents.set(key, projection.evolve(documents.get(key) ?? null, e));
     }
     const changed = [...documents.values()].filter((d): d is V => d !== null);
-    const checkpoint = batch[batch.length - 1].position;
     // Without the lease nothing is committed; the run ends with an error and starts again from the
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
     await views.commit(projection, changed, checkpoint, this.generation);
-    this.hooks.onCommitted?.(checkpoint, batch.length);
+    if (written) for (const doc of changed) written.add(`${doc.partnerId}/${doc.id}`);
+    this.hooks.onCommitted?.(checkpoint, count);
   }
 }

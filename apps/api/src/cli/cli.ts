@@ -3,7 +3,7 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_READER, EventReader } from '@app/event-store';
 import { ConfigError, loadPersonalDataConfig, loadStoresConfig, PlatformModule } from '@app/platform';
-import { PROJECTIONS, ReadSideModule, RebuildStores, rebuildView, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
+import { PROJECTIONS, ReadSideModule, RebuildStores, rebuildViews, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -55,9 +55,10 @@ async function main(): Promise<number> {
   const stores: RebuildStores = { events, writer: app.get(VIEW_WRITER), generations: app.get(VIEW_GENERATIONS) };
   try {
     if (command === 'rebuild') {
-      for (const projection of selected) {
-        const { generation } = await rebuildView(projection, stores, progressReporter());
-        console.log(`${projection.name}: rebuilt as generation ${generation}, now serving reads`);
+      // One read of the log for all selected views; a progress line per view.
+      const reporters = new Map(selected.map((p) => [p.name, progressReporter()]));
+      for (const { view, generation } of await rebuildViews(selected, stores, (p) => reporters.get(p.view)!(p))) {
+        console.log(`${view}: rebuilt as generation ${generation}, now serving reads`);
       }
       return 0;
     }

@@ -68,7 +68,7 @@ describe('loadConfig', () => {
       PII_MASTER_KEY: MASTER_KEY,
     });
     expect(config.eventStore).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://127.0.0.1:2113?tls=false' });
-    expect(config.readStore).toEqual({ kind: 'mongodb', uri: 'mongodb://127.0.0.1:27017', database: 'customer_accounts' });
+    expect(config.readStore).toEqual({ kind: 'mongodb', uri: 'mongodb://127.0.0.1:27017', database: 'customer_accounts', maxWritesPerCommand: 20 });
     expect(problemsOf({ EVENT_STORE: 'eventstoredb', READ_STORE: 'mongodb', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', PII_MASTER_KEY: MASTER_KEY })).toEqual([
       expect.stringContaining('EVENTSTORE_CONNECTION_STRING'),
       expect.stringContaining('MONGODB_URI'),

@@ -11,7 +11,15 @@ export type AuthKey =
 export interface StoresConfig {
   readonly dataDir: string;
   readonly eventStore: { readonly kind: 'embedded' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
-  readonly readStore: { readonly kind: 'embedded' } | { readonly kind: 'mongodb'; readonly uri: string; readonly database: string };
+  readonly readStore:
+    | { readonly kind: 'embedded' }
+    | {
+        readonly kind: 'mongodb';
+        readonly uri: string;
+        readonly database: string;
+        /** At most this many writes in one update command (FerretDB 1.24 deadlocks near 100). */
+        readonly maxWritesPerCommand: number;
+      };
   /** How long a projector's lease lasts without renewal: the takeover time when one dies. */
   readonly projectorLeaseMs: number;
   /** Readiness fails when a projection is further behind than this (seconds since the oldest unprojected event). */
@@ -52,6 +60,8 @@ export class ConfigError extends Error {
 export const DEV_ISSUER = 'urn:customer-accounts:dev';
 export const DEV_AUDIENCE = 'urn:customer-accounts:api';
 export const DEV_SECRET_FILE = 'dev-jwt-secret';
+/** Safe on FerretDB 1.24 (see `MONGODB_MAX_WRITES_PER_COMMAND` in the README). */
+export const DEFAULT_MONGODB_MAX_WRITES_PER_COMMAND = 20;
 
 /**
  * Reads and checks the whole environment at start, reporting every problem at once. With no key
@@ -178,7 +188,12 @@ function readStoreOf(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['rea
   if (!/^mongodb(\+srv)?:\/\//.test(uri)) problems.push('MONGODB_URI must be a mongodb:// or mongodb+srv:// URI when READ_STORE=mongodb.');
   const database = env.MONGODB_DB || 'customer_accounts';
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(database)) problems.push('MONGODB_DB must be 1–63 letters, digits, _ or -.');
-  return { kind, uri, database };
+  // FerretDB 1.24 hangs for good on one update command with about as many matching statements as
+  // its connection pool (100 per database on SQLite, 50 per server on PostgreSQL), and concurrent
+  // commands add up: two live projections and a rebuild of both stay under 100 at 20 each. A real
+  // MongoDB has no such limit; raise it there (fewer round trips).
+  const maxWritesPerCommand = integer(env, 'MONGODB_MAX_WRITES_PER_COMMAND', DEFAULT_MONGODB_MAX_WRITES_PER_COMMAND, 1, 100_000, problems);
+  return { kind, uri, database, maxWritesPerCommand };
 }
 
 /** Reads DATA_DIR's development secret, creating it (owner-only) the first time. */

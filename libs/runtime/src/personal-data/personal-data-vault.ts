@@ -85,8 +85,11 @@ export class PersonalDataVault {
 
   /** Opens the contact of a stored (sealed, erased or plain) contact outside any event: a view's. */
   async openContact(stream: string, contact: StoredContact): Promise<BillingContact | ReturnType<typeof erasedContact>> {
-    if (!isSealedContact(contact)) return contact;
-    return openContact(stream, await this.streamKeys(stream), contact);
+    if (isErasedContact(contact)) return contact;
+    const keys = await this.streamKeys(stream);
+    if (isSealedContact(contact)) return openContact(stream, keys, contact);
+    // A plain contact predates sealing, so it lies before any erase of its stream.
+    return keys.erasedThrough !== null ? erasedContact(contact) : contact;
   }
 
   /** Deletes the stream's data key (so every contact sealed under it reads as erased) and records the erase. */

@@ -44,7 +44,7 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
     private readonly idempotency: IdempotencyService,
     private readonly vault: PersonalDataVault,
   ) {
-    this.streams = new FoldedStreams(reader);
+    this.streams = new FoldedStreams(reader, undefined, writer);
   }
 
   execute({ command, ifMatch, idempotency }: HandleCustomerCommand): Promise<WriteResponse> {

@@ -29,11 +29,15 @@ export class GetAccountDetailHandler implements IQueryHandler<GetAccountDetail, 
   }
 }
 
-/** The view keeps the contact sealed; the caller, who may see it, gets it opened (or erased). */
-async function openBillingView(vault: PersonalDataVault, stream: string, view: BillingProfileView): Promise<BillingProfileView> {
-  if (view.sealed === undefined) return view;
-  const { companyName, culture, language, sealed, defaultAddress } = view;
-  const { defaultAddress: address, ...contact } = await vault.openContact(stream, { sealed, defaultAddress } as StoredContact);
+/**
+ * The view keeps the contact sealed (or, for one stored before sealing, plain); the caller, who may
+ * see it, gets it opened, or erased when the stream's key is gone or an erase covered it.
+ */
+export async function openBillingView(vault: PersonalDataVault, stream: string, view: BillingProfileView): Promise<BillingProfileView> {
+  if (view.personalDataErased || (view.sealed === undefined && view.firstName === undefined)) return view;
+  const { companyName, culture, language, sealed, defaultAddress, firstName, lastName, email, phoneNumber } = view;
+  const stored = sealed !== undefined ? { sealed, defaultAddress } : { firstName, lastName, email, ...(phoneNumber ? { phoneNumber } : {}), defaultAddress };
+  const { defaultAddress: address, ...contact } = await vault.openContact(stream, stored as StoredContact);
   return { companyName, ...contact, culture, language, defaultAddress: address } as BillingProfileView;
 }
 
