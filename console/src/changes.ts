@@ -21,6 +21,7 @@ export interface FieldChange {
 type Fields = Record<string, Value>;
 
 const RESOURCES = ['AzureReservedInstances', 'AzureSavingsPlan'];
+const ADDRESS_PARTS = ['addressLine1', 'addressLine2', 'addressLine3', 'city', 'state', 'postalCode', 'country'];
 
 /** For each event, in the order given (from revision 0), what it changed. */
 export function fieldChanges(events: readonly HistoryEvent[]): FieldChange[][] {
@@ -29,7 +30,8 @@ export function fieldChanges(events: readonly HistoryEvent[]): FieldChange[][] {
     const next = { ...fields, ...fieldsOf(event, fields) };
     for (const key of removedBy(event, fields)) delete next[key];
     const changed = [...new Set([...Object.keys(fields), ...Object.keys(next)])]
-      .filter((field) => fields[field] !== next[field])
+      // Erasing a field that never held anything changes nothing an auditor needs to see.
+      .filter((field) => fields[field] !== next[field] && !(fields[field] === undefined && next[field] === null))
       .map((field) => ({ field, before: fields[field], after: next[field] }));
     fields = next;
     return changed;
@@ -82,7 +84,8 @@ function billingFields(details: Record<string, unknown>): Fields {
   const contact = details.contact;
   // An erased contact (personal data shredded) reads as null: every contact field shows as erased.
   if (contact === null) {
-    for (const key of ['firstName', 'lastName', 'email', 'phoneNumber', 'defaultAddress']) out[`billing.${key}`] = null;
+    for (const key of ['firstName', 'lastName', 'email', 'phoneNumber']) out[`billing.${key}`] = null;
+    for (const part of ADDRESS_PARTS) out[`billing.defaultAddress.${part}`] = null;
   } else if (isObject(contact)) {
     for (const [key, value] of Object.entries(contact)) {
       if (key === 'defaultAddress' && isObject(value)) {

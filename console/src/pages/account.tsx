@@ -24,7 +24,15 @@ export function AccountPage({ client, session, id, onSignIn }: { client: Client;
   const [minPosition, setMinPosition] = useState<string>();
   const [saved, setSaved] = useState<string>();
   const [conflict, setConflict] = useState(false);
-  const [loaded, reload] = useLoad(() => call(getCustomer({ client, path: { id }, query: minPosition ? { minPosition } : {} })), [client, id, minPosition]);
+  // After a 412 the account has moved past this revision: reload until the view shows the newer one.
+  const [outdated, setOutdated] = useState<number>();
+  const [loaded] = useLoad(async () => {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await call(getCustomer({ client, path: { id }, query: minPosition ? { minPosition } : {} }));
+      if (!outcome.ok || outdated === undefined || outcome.data.revision > outdated || attempt >= 20) return outcome;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }, [client, id, minPosition, outdated]);
   const canWrite = allows(session, 'write');
 
   if (loaded.state === 'loading') return <Loading what="the account" />;
@@ -79,16 +87,16 @@ export function AccountPage({ client, session, id, onSignIn }: { client: Client;
             type="button"
             onClick={() => {
               setConflict(false);
-              void reload();
+              setOutdated(account.revision);
             }}
           >
             Reload the account
           </button>
         </div>
       )}
-      <div class="sections">
+      <div class="sections account-sections">
         <CompanyInfo account={account} />
-        <section class="card" aria-labelledby="billing-info">
+        <section class="card billing" aria-labelledby="billing-info">
           <h2 id="billing-info">Billing info</h2>
           {canWrite ? <BillingForm key={account.revision} client={client} account={account} write={write} /> : <BillingInfoView account={account} />}
         </section>

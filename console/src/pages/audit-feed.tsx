@@ -133,7 +133,7 @@ export function AuditFeedPage({ client, onSignIn }: { client: Client; onSignIn: 
                 </td>
                 <td>{r.revision}</td>
                 <td>{EVENT_LABELS[r.type] ?? r.type}</td>
-                <td>
+                <td class="nowrap">
                   <code>{r.actor.sub}</code>
                 </td>
                 <td>

@@ -165,11 +165,11 @@ export function BillingForm({ client, account, write }: { client: Client; accoun
       )}
       <p class="hint">The company name here is the customer's friendly name: it shows in the customer list. Company info keeps the original name.</p>
       {input({ name: 'companyName', label: 'Company name', required: true })}
-      <fieldset>
+      <fieldset class="grid">
         <legend>Contact</legend>
         {CONTACT.map(input)}
       </fieldset>
-      <fieldset>
+      <fieldset class="grid">
         <legend>Address</legend>
         {ADDRESS.map(input)}
       </fieldset>
