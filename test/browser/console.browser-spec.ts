@@ -106,9 +106,12 @@ function contact(city: string) {
     const page = await browser.context.newPage();
     const opened = await page.goto(url(''));
     expect(opened?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
+    // The page is drawn by the script, so time the rendered heading, not only the first paint.
+    await page.waitForFunction("document.querySelector('h1') !== null", undefined, { polling: 'raf' });
+    const rendered = (await page.evaluate('performance.now()')) as number;
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     const firstPaint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
-    console.log(`Console first contentful paint (sign-in page, cold profile): ${Math.round(firstPaint ?? -1)} ms`);
+    console.log(`Console, cold profile: first contentful paint ${Math.round(firstPaint ?? -1)} ms, sign-in page rendered by ${Math.round(rendered)} ms after navigation start`);
     await accessible(page, 'sign-in');
 
     await devSignIn(page, 'alice');
