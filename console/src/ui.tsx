@@ -68,7 +68,7 @@ export function Breadcrumb({ items }: { items: readonly { label: string; path?: 
 
 export type Loaded<T> = { state: 'loading' } | { state: 'ok'; data: T; response: Response } | { state: 'failed'; problem: Problem };
 
-/** Loads on mount and whenever `deps` change; `reload` loads again, keeping what is shown meanwhile. */
+/** Loads on mount and whenever `deps` change, keeping what is shown meanwhile; `reload` loads again. */
 export function useLoad<T>(load: () => Promise<Outcome<T>>, deps: readonly unknown[]): [Loaded<T>, () => Promise<void>] {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const generation = useRef(0);
@@ -80,7 +80,7 @@ export function useLoad<T>(load: () => Promise<Outcome<T>>, deps: readonly unkno
     setLoaded(outcome.ok ? { state: 'ok', data: outcome.data, response: outcome.response } : { state: 'failed', problem: outcome.problem });
   }, deps);
   useEffect(() => {
-    setLoaded({ state: 'loading' });
+    // What is shown stays until the new answer replaces it: no flash, and focus stays where it was.
     void reload();
   }, [reload]);
   return [loaded, reload];

@@ -98,7 +98,7 @@ export function AccountPage({ client, session, id, onSignIn }: { client: Client;
         <CompanyInfo account={account} />
         <section class="card billing" aria-labelledby="billing-info">
           <h2 id="billing-info">Billing info</h2>
-          {canWrite ? <BillingForm key={account.revision} client={client} account={account} write={write} /> : <BillingInfoView account={account} />}
+          {canWrite ? <BillingForm client={client} account={account} write={write} /> : <BillingInfoView account={account} />}
         </section>
         <SelfPurchase client={client} account={account} canWrite={canWrite} write={write} />
         <CostManagement client={client} account={account} canWrite={canWrite} write={write} />

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { renameCustomer, updateBillingProfile, type AccountDetailDto, type BillingProfileDto } from '../../../client/src/index.js';
 import { call, type Client, type Problem } from '../api';
 import { ProblemBox } from '../ui';
@@ -104,6 +104,12 @@ export function BillingForm({ client, account, write }: { client: Client; accoun
   const [values, setValues] = useState(initial);
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
+  // A newer revision (a save, a reload) replaces what the form holds; the form itself, and the
+  // focus on its Save button, stay.
+  useEffect(() => {
+    setValues(valuesOf(account.billingProfile as Billing));
+    setProblem(undefined);
+  }, [account.revision]);
   const erased = Object.values(billing).some((v) => v === null);
   const hasContact = billing.firstName !== undefined || erased;
   const contactTouched = CONTACT.concat(ADDRESS).some((f) => values[f.name] !== initial[f.name]);
