@@ -8,6 +8,7 @@ import { AuditController } from './audit/audit.controller';
 import { GetAccountAsOfHandler } from './audit/account-as-of.query';
 import { GetAuditFeedHandler } from './audit/audit-feed.query';
 import { GetCustomerHistoryHandler } from './audit/customer-history.query';
+import { ConsoleModule } from './console/console.module';
 import { CommandDispatcher } from './customers/commands/command-dispatcher';
 import { CustomerCommandHandler } from './customers/commands/customer-command.handler';
 import { CustomerCommandsController } from './customers/commands/customer-commands.controller';
@@ -33,6 +34,7 @@ export class AppModule {
         ReadSideModule,
         IdempotencyModule,
         ...(config.runProjector ? [ProjectorModule] : []),
+        ConsoleModule.forRoot(config),
       ],
       controllers: [CustomerCommandsController, CustomerQueriesController, AuditController, ProjectionsController, HealthController],
       providers: [

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, checkJsonShape, correlation, httpMetrics, ID_SOURCE, IdSource, Metrics, PlatformOptions, requireJsonBody } from '@app/platform';
 import { AppModule } from './app.module';
+import { serveConsole } from './console/serve-console';
 import { openApiDocument } from './openapi/document';
 
 /** Deeper than any body of this API (billing profile: 2 levels), far below what overflows a stack. */
@@ -26,6 +27,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // Only the revision ETags this API sets itself; Express's body hashes would be mistaken for them.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  serveConsole(app);
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   // Drain, close the stores, then exit 0: a clean stop, not death by the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

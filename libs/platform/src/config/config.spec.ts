@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, DEV_MASTER_KEY_FILE, DEV_SECRET_FILE, loadConfig } from './config';
+import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, DEV_MASTER_KEY_FILE, DEV_SECRET_FILE, isDevelopmentAuth, loadConfig } from './config';
 
 const SECRET = 'x'.repeat(40);
 
@@ -32,8 +32,14 @@ describe('loadConfig', () => {
     const second = loadConfig({ DATA_DIR: dir });
     expect(first.auth).toMatchObject({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
     expect(first.auth.key.kind === 'secret' && first.auth.key.generatedAt).toBe(join(dir, DEV_SECRET_FILE));
-    expect(second.auth.key).toEqual({ kind: 'secret', secret: new TextEncoder().encode(readFileSync(join(dir, DEV_SECRET_FILE), 'utf8')) });
+    expect(second.auth.key).toEqual({ kind: 'secret', development: true, secret: new TextEncoder().encode(readFileSync(join(dir, DEV_SECRET_FILE), 'utf8')) });
     expect(statSync(join(dir, DEV_SECRET_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('calls only the generated secret development auth, even when a configured one borrows its issuer', () => {
+    expect(isDevelopmentAuth(loadConfig({ DATA_DIR: dataDir() }).auth)).toBe(true);
+    const borrowed = loadConfig({ DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: DEV_ISSUER, AUTH_AUDIENCE: DEV_AUDIENCE });
+    expect(isDevelopmentAuth(borrowed.auth)).toBe(false);
   });
 
   it('reports every problem at once', () => {

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 
 export type AuthKey =
-  | { readonly kind: 'secret'; readonly secret: Uint8Array; readonly generatedAt?: string }
+  | { readonly kind: 'secret'; readonly secret: Uint8Array; readonly generatedAt?: string; readonly development?: true }
   | { readonly kind: 'public-key'; readonly pem: string }
   | { readonly kind: 'jwks'; readonly uri: string };
 
@@ -162,7 +162,7 @@ function authOf(env: NodeJS.ProcessEnv, { dataDir, eventStore, readStore }: Stor
     problems.push('Set AUTH_JWT_SECRET, AUTH_PUBLIC_KEY or AUTH_JWKS_URI: only the all-embedded default may generate a development secret.');
   }
   if (!key && problems.length === 0) {
-    key = { kind: 'secret', ...devSecret(dataDir) };
+    key = { kind: 'secret', development: true, ...devSecret(dataDir) };
     issuer ||= DEV_ISSUER;
     audience ||= DEV_AUDIENCE;
   }
@@ -194,6 +194,14 @@ function readStoreOf(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['rea
   // MongoDB has no such limit; raise it there (fewer round trips).
   const maxWritesPerCommand = integer(env, 'MONGODB_MAX_WRITES_PER_COMMAND', DEFAULT_MONGODB_MAX_WRITES_PER_COMMAND, 1, 100_000, problems);
   return { kind, uri, database, maxWritesPerCommand };
+}
+
+/**
+ * Whether tokens are checked against the secret generated under DATA_DIR on the all-embedded
+ * default: only then may the service mint tokens itself (the console's development sign-in).
+ */
+export function isDevelopmentAuth(auth: AppConfig['auth']): boolean {
+  return auth.key.kind === 'secret' && auth.key.development === true && auth.issuer === DEV_ISSUER;
 }
 
 /** Reads DATA_DIR's development secret, creating it (owner-only) the first time. */
