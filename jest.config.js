@@ -34,6 +34,8 @@ module.exports = {
       testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.contract-spec.ts'],
       testPathIgnorePatterns: mongo ? ['/node_modules/'] : ['/node_modules/', '/mongodb-[^/]*\\.contract-spec\\.ts$'],
     },
+    // The console in a real browser (Chromium through playwright-core), once, on the embedded stores.
+    { ...base, displayName: 'browser', roots: ['<rootDir>/test/browser'], testMatch: ['**/*.browser-spec.ts'] },
     ...(mongo
       ? [
           {

@@ -1,10 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, checkJsonShape, correlation, httpMetrics, Metrics, PlatformOptions, requestLogging, requireJsonBody, ROOT_LOGGER } from '@app/platform';
 import { AppModule } from './app.module';
+import { serveConsole } from './console/serve-console';
+import { openApiDocument } from './openapi/document';
 
 /** Deeper than any body of this API (billing profile: 2 levels), far below what overflows a stack. */
 const MAX_BODY_DEPTH = 16;
@@ -28,13 +30,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // Only the revision ETags this API sets itself; Express's body hashes would be mistaken for them.
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const openApi = new DocumentBuilder()
-    .setTitle('Customer accounts')
-    .setDescription('Event-sourced customer accounts of a cloud-solution partner: commands, views, history and audit.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  serveConsole(app);
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   // Drain, close the stores, then exit 0: a clean stop, not death by the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;

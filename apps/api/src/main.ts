@@ -16,6 +16,12 @@ async function main(): Promise<void> {
     logger.warn('Mint one with `npm run token`. Never use this outside a developer machine.');
     logger.warn('='.repeat(78));
   }
+  if (config.personalData.development) {
+    logger.warn(
+      `DEVELOPMENT PERSONAL-DATA MASTER KEY ${config.personalData.generatedAt ? 'generated' : 'read'} in ${config.dataDir}: ` +
+        'set PII_MASTER_KEY outside a developer machine (losing it loses every billing contact).',
+    );
+  }
   await app.listen(config.port);
   logger.log(`Customer accounts listening on ${await app.getUrl()} (data in ${config.dataDir})`);
 }

@@ -1,20 +1,13 @@
 import { BillingDetails } from './billing-profile';
 import { decodeCustomerEvent, StoredEvent, UndecodableEvent } from './decode-event';
 import { CustomerEvent, EVENT_TYPES, EventMetadata } from './events';
+import { billingDetails } from './testing';
 
 const TENANT = '5f1c2b9e-7a4d-4c1e-9b3a-2d6e8f0a1b2c';
 const STREAM = `customer-contoso-${TENANT}`;
 
-const DETAILS: BillingDetails = {
-  culture: 'en-US',
-  language: 'en',
-  contact: {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@contoso.com',
-    defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-  },
-};
+// Without a phone number: decoding must accept the optional field's absence.
+const DETAILS: BillingDetails = billingDetails({ phoneNumber: undefined });
 
 const METADATA: EventMetadata = {
   commandId: 'cmd-1',
@@ -37,6 +30,7 @@ const ONE_OF_EACH: CustomerEvent[] = [
   { type: 'SelfPurchaseRevoked', data: { resources: ['AzureSavingsPlan'] } },
   { type: 'CostManagementEnabled', data: {} },
   { type: 'CostManagementDisabled', data: {} },
+  { type: 'PersonalDataErased', data: { reason: 'GDPR request 42' } },
 ];
 
 const stored = (type: string, data: unknown, metadata: unknown = METADATA): StoredEvent => ({ stream: STREAM, revision: 7n, type, data, metadata });

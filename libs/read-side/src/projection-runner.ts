@@ -33,6 +33,12 @@ export interface ProjectionRunnerOptions<V extends ViewDocument> {
   readonly generation?: number;
   /** Where view loads and commits are timed; untimed without. */
   readonly metrics?: Metrics;
+  /**
+   * For a generation this runner fills from nothing (a rebuild from zero): the keys of every
+   * document it has written. Nobody else writes there, so a key not in it has no document and
+   * needs no lookup; most keys of a rebuild are new.
+   */
+  readonly written?: Set<string>;
 }
 
 /**
@@ -107,9 +113,18 @@ export class ProjectionRunner<V extends ViewDocument> {
    * command's trace that ends when the event is durably in the view.
    */
   async apply(batch: readonly RecordedEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.applyProjected(batch.map(toProjectedEvent), batch[batch.length - 1].position);
+  }
+
+  /**
+   * The same for events already decoded (null for those that are not the projections'), so several
+   * projections can share one read and one decoding of the log; `checkpoint` is the last one's position.
+   */
+  async applyProjected(decoded: readonly (ProjectedEvent | null)[], checkpoint: Position, count = decoded.length): Promise<void> {
     const { projection } = this.options;
-    const projected = batch.map(toProjectedEvent).filter((e) => e !== null);
-    const attributes = { 'projection.name': projection.name, 'projection.events': batch.length };
+    const projected = decoded.filter((e) => e !== null);
+    const attributes = { 'projection.name': projection.name, 'projection.events': count };
     await traced(`project ${projection.name}`, attributes, async (batchSpan) => {
       const eventSpans = projected
         .filter((e) => e.metadata.traceparent !== undefined)
@@ -122,7 +137,7 @@ export class ProjectionRunner<V extends ViewDocument> {
         );
       batchSpan.addLinks(eventSpans.map((span) => ({ context: span.spanContext() })));
       try {
-        await this.fold(projected, batch[batch.length - 1].position);
+        await this.fold(projected, checkpoint);
       } catch (error) {
         for (const span of eventSpans) failed(span, error);
         throw error;
@@ -130,16 +145,17 @@ export class ProjectionRunner<V extends ViewDocument> {
         for (const span of eventSpans) span.end();
       }
     });
-    this.hooks.onCommitted?.(batch[batch.length - 1].position, batch.length);
+    this.hooks.onCommitted?.(checkpoint, count);
   }
 
   private async fold(projected: ProjectedEvent[], checkpoint: Position): Promise<void> {
-    const { projection, views, metrics } = this.options;
+    const { projection, views, metrics, written } = this.options;
     const timed = <T>(operation: string, run: () => Promise<T>) => (metrics ? metrics.timed('views', operation, run) : run());
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
     const documents = new Map<string, V | null>();
-    for (const doc of await timed('load', () => views.load(projection, [...keys.values()], this.generation))) {
+    const stored = written ? [...keys].filter(([key]) => written.has(key)).map(([, k]) => k) : [...keys.values()];
+    for (const doc of await timed('load', () => views.load(projection, stored, this.generation))) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     for (const e of projected) {
@@ -151,5 +167,6 @@ export class ProjectionRunner<V extends ViewDocument> {
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
     await timed('commit', () => views.commit(projection, changed, checkpoint, this.generation));
+    if (written) for (const doc of changed) written.add(`${doc.partnerId}/${doc.id}`);
   }
 }

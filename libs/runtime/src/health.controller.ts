@@ -1,17 +1,37 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_READER, EventReader } from '@app/event-store';
 import { Metrics } from '@app/platform';
 import { customerListProjection, ProjectionStatusService, VIEW_WRITER, ViewWriter } from '@app/read-side';
 import type { Response } from 'express';
 import { ProjectorService } from './projector.service';
 
+const CORRELATION = { 'X-Correlation-Id': { description: 'The correlation id of the request.', required: true, schema: { type: 'string' } } };
+
+// Every route refuses a malformed X-Correlation-Id (the correlation middleware), probes included.
+const BAD_HEADER = {
+  status: 400,
+  description: 'A malformed X-Correlation-Id.',
+  headers: CORRELATION,
+  content: { 'application/problem+json': { schema: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' }, errors: { type: 'array', items: { type: 'object' } } } } } },
+};
+
+const READINESS = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    checks: { type: 'object', additionalProperties: { type: 'string', enum: ['up', 'down'] }, description: 'Each part: eventStore, viewStore, projectionLag, projector.' },
+    activeProjections: { type: 'integer', minimum: 0, description: 'Projections this process holds the lease of (where it projects).' },
+  },
+};
+
 /**
  * Liveness, readiness and Prometheus metrics, outside /v1 and without a token: for the API and the
  * standalone projector alike. Ready means both stores answer, no projection trails by more than
  * READY_MAX_LAG_SECONDS and, where this process projects, the lease loops run (a standby is ready too).
  */
-@ApiExcludeController()
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -23,11 +43,22 @@ export class HealthController {
   ) {}
 
   @Get('health/live')
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness', description: 'The process answers: 200 as long as it runs. No token needed.' })
+  @ApiResponse(BAD_HEADER)
+  @ApiResponse({ status: 200, description: 'Alive.', headers: CORRELATION, schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness',
+    description: 'Whether this process should get traffic: the stores answer, no projection trails too far, and the projector runs where this process projects. No token needed.',
+  })
+  @ApiResponse(BAD_HEADER)
+  @ApiResponse({ status: 200, description: 'Ready.', headers: CORRELATION, schema: READINESS })
+  @ApiResponse({ status: 503, description: 'Not ready; `checks` says which part is down.', headers: CORRELATION, schema: READINESS })
   async ready(
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ status: string; checks: Record<string, string>; activeProjections?: number }> {
@@ -44,6 +75,10 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics', description: 'The metrics in the Prometheus text format, for scraping. No token needed.' })
+  @ApiProduces('text/plain')
+  @ApiResponse(BAD_HEADER)
+  @ApiResponse({ status: 200, description: 'The metrics.', headers: CORRELATION, content: { 'text/plain': { schema: { type: 'string' } } } })
   async metricsText(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', this.metrics.registry.contentType);
     res.send(await this.metrics.registry.metrics());

@@ -1,3 +1,4 @@
+import { ValidationError } from '@app/domain';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -8,7 +9,7 @@ const CORRELATION_ID = Symbol('correlationId');
 /**
  * First of all middleware: every request gets a correlation id (the caller's, when valid, or a
  * fresh one) and every answer, errors included, echoes it, under the name the caller used.
- * A write with an invalid one is still refused (400) by the write's own header checks.
+ * A malformed one is refused with 400.
  */
 export function correlation(request: Request, response: Response, next: NextFunction): void {
   const sent = sentCorrelationId(request);
@@ -16,7 +17,8 @@ export function correlation(request: Request, response: Response, next: NextFunc
   (request as unknown as Record<symbol, string>)[CORRELATION_ID] = id;
   response.setHeader('X-Correlation-Id', id);
   if (headerOf(request, 'ms-correlationid') !== undefined) response.setHeader('MS-CorrelationId', id);
-  next();
+  // A malformed one is refused on every route (the answer still echoes the id made instead).
+  next(sent === undefined || VISIBLE_ASCII.test(sent) ? undefined : new ValidationError([{ field: 'X-Correlation-Id', message: 'must be 1–128 visible ASCII characters' }]));
 }
 
 /** The id `correlation` gave this request; undefined where the middleware did not run. */

@@ -31,7 +31,7 @@ export class CommandDispatcher {
     build: (metadata: CommandMetadata) => CustomerCommand,
     options: DispatchOptions = {},
   ): Promise<WriteResponse> {
-    const { idempotencyKey: key, correlationId, ifMatch } = readWriteHeaders(request);
+    const { idempotencyKey: key, ifMatch } = readWriteHeaders(request);
     const { actor } = request;
     // A keyed write gets a command id derived from the key and the request, so a repeat is
     // recognised by the store even if the idempotency record was lost, and a different request
@@ -40,7 +40,7 @@ export class CommandDispatcher {
     const commandId = key ? nameBasedUuid(`idempotency:${actor.partnerId}:${key}:${hash}`) : this.ids.next();
     const occurredAt = this.clock.now().toISOString();
     // The id the answer echoes (the caller's, or one made for this request), as the events store it.
-    const correlatedBy = correlationIdOf(request) ?? correlationId ?? commandId;
+    const correlatedBy = correlationIdOf(request) ?? commandId;
     const command = build({ commandId, correlationId: correlatedBy, causationId: commandId, occurredAt, actor });
     if (ifMatch === undefined && options.ifMatchRequired) throw new PreconditionRequired();
     const idempotency = key && hash ? { partnerId: actor.partnerId, key, requestHash: hash } : undefined;

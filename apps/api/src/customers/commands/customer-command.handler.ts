@@ -1,8 +1,9 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, CustomerEventType, customerStream, decide, DomainError, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
-import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
+import { EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
 import { ApplicationError, currentTraceContext, Metrics, observeStore, RevisionConflict, TooMuchContention, traced } from '@app/platform';
+import { OPENED_EVENT_READER, PersonalDataVault } from '@app/runtime';
 import { IdempotencyService, IdempotentRequest } from '../../idempotency/idempotency.service';
 import { FoldedStreams } from './folded-streams';
 import { KeyedLock } from './keyed-lock';
@@ -41,15 +42,17 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
   private readonly streams: FoldedStreams;
 
   constructor(
-    @Inject(EVENT_READER) reader: EventReader,
+    // Folds with contacts opened: deciding whether a billing profile changed compares them.
+    @Inject(OPENED_EVENT_READER) reader: EventReader,
     @Inject(EVENT_WRITER) private readonly writer: EventWriter,
     private readonly idempotency: IdempotencyService,
+    private readonly vault: PersonalDataVault,
     private readonly metrics: Metrics,
   ) {
     const observed: Pick<EventReader, 'readStream'> = {
       readStream: (stream, options) => observeStore(metrics, 'event_store', 'read_stream', { 'customer.stream': stream }, () => reader.readStream(stream, options)),
     };
-    this.streams = new FoldedStreams(observed);
+    this.streams = new FoldedStreams(observed, undefined, writer);
   }
 
   async execute({ command, ifMatch, idempotency }: HandleCustomerCommand): Promise<WriteResponse> {
@@ -93,7 +96,12 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
       if (earlier) return { response: answer(id, earlier.revision, earlier.position), outcome: 'replayed' };
       const events = decide(command, folded.state);
       if (ifMatch !== undefined && ifMatch !== folded.revision) throw new RevisionConflict(ifMatch, folded.revision);
+      // The key goes first, then the event is appended: a crash in between leaves the data erased
+      // and the erase still owed (the state records no erase), so a retry appends it. Deleting an
+      // absent key is a no-op, so erasing twice changes nothing.
+      if (command.type === 'ErasePersonalData') await this.vault.erase(stream, folded.revision);
       if (events.length === 0) return { response: answer(id, folded.revision, folded.position!), outcome: 'unchanged' };
+      const stored = await this.vault.sealEvents(stream, events);
       try {
         const expected = folded.revision >= 0n ? folded.revision : 'no_stream';
         const appendAttributes = { 'customer.stream': stream, 'command.type': command.type, 'event_store.expected_revision': String(expected), 'event_store.events': events.length };
@@ -102,7 +110,7 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
           const trace = currentTraceContext();
           const result = await this.writer.append(
             stream,
-            events.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command, event.type, trace) })),
+            stored.map((event, i) => ({ id: eventIdFor(commandId, i), ...event, metadata: metadataOf(command, event.type, trace) })),
             expected,
           );
           span.setAttribute('customer.revision', Number(result.nextRevision));

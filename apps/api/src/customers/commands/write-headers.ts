@@ -1,13 +1,11 @@
 import { ValidationError } from '@app/domain';
-import { headerOf as header, sentCorrelationId, VISIBLE_ASCII as HEADER_VALUE } from '@app/platform';
+import { headerOf as header, VISIBLE_ASCII as HEADER_VALUE } from '@app/platform';
 import type { Request } from 'express';
 
-/** What a write's request headers say about the command, read and checked in this one place. */
+/** What a write's request headers say about the command, read and checked in this one place (the correlation id: see `correlation` in @app/platform). */
 export interface WriteHeaders {
   /** `Idempotency-Key`, or Partner Center's `MS-RequestId`. */
   readonly idempotencyKey?: string;
-  /** `X-Correlation-Id`, or Partner Center's `MS-CorrelationId`. */
-  readonly correlationId?: string;
   /** The revision `If-Match` names; absent for no header or `*`. */
   readonly ifMatch?: bigint;
 }
@@ -15,15 +13,13 @@ export interface WriteHeaders {
 /** Reads the headers of a write, reporting every bad one at once. */
 export function readWriteHeaders(request: Request): WriteHeaders {
   const idempotencyKey = header(request, 'idempotency-key') ?? header(request, 'ms-requestid');
-  const correlationId = sentCorrelationId(request);
   const ifMatch = header(request, 'if-match');
   const invalid = [
     idempotencyKey !== undefined && !HEADER_VALUE.test(idempotencyKey) && { field: 'Idempotency-Key', message: 'must be 1–128 visible ASCII characters' },
-    correlationId !== undefined && !HEADER_VALUE.test(correlationId) && { field: 'X-Correlation-Id', message: 'must be 1–128 visible ASCII characters' },
     ifMatch !== undefined && !IF_MATCH.test(ifMatch) && { field: 'If-Match', message: 'must be an ETag such as "3"' },
   ].filter((e) => e !== false);
   if (invalid.length > 0) throw new ValidationError(invalid);
-  return { idempotencyKey, correlationId, ifMatch: revisionOf(ifMatch) };
+  return { idempotencyKey, ifMatch: revisionOf(ifMatch) };
 }
 
 /** `"<revision>"` (the ETag this API sends) or `*` (any current revision, so no condition). */
