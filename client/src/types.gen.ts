@@ -263,7 +263,7 @@ export type HistoryItemDto = {
      */
     commandId: string;
     /**
-     * The caller’s X-Correlation-Id, or the command id.
+     * The request’s correlation id: the caller’s X-Correlation-Id, or the one made for the request (as echoed).
      */
     correlationId: string;
 };
@@ -295,7 +295,7 @@ export type AuditRecordDto = {
      */
     commandId: string;
     /**
-     * The caller’s X-Correlation-Id, or the command id.
+     * The request’s correlation id: the caller’s X-Correlation-Id, or the one made for the request (as echoed).
      */
     correlationId: string;
     customerId: string;

@@ -101,7 +101,7 @@ export class HistoryItemDto {
   data!: Record<string, unknown>;
   @ApiProperty({ type: ActorDto }) actor!: ActorDto;
   @ApiProperty({ ...UUID, description: 'The command that made the change.' }) commandId!: string;
-  @ApiProperty({ type: 'string', description: 'The caller’s X-Correlation-Id, or the command id.' }) correlationId!: string;
+  @ApiProperty({ type: 'string', description: 'The request’s correlation id: the caller’s X-Correlation-Id, or the one made for the request (as echoed).' }) correlationId!: string;
 }
 
 export class HistoryPageDto {
