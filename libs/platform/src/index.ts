@@ -16,7 +16,7 @@ export { MONGO_DB } from './mongodb/mongo-connection';
 export { openSqlite } from './sqlite';
 export { checkJsonShape, requireJsonBody } from './http/json-body';
 export { correlation, correlationIdOf } from './http/correlation';
-export { headerOf, sentCorrelationId, VISIBLE_ASCII } from './http/request-headers';
+export { aliasedHeader, headerOf } from './http/request-headers';
 export { createLogger, LOG_FORMATS, LOG_LEVELS } from './logging/logger';
 export type { LogFormat, LogLevel, LogSettings } from './logging/logger';
 export { requestLogging, routeOf } from './logging/request-logging';

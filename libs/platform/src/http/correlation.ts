@@ -2,7 +2,7 @@ import { ValidationError } from '@app/domain';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { headerOf, sentCorrelationId, VISIBLE_ASCII } from './request-headers';
+import { aliasedHeader, headerOf } from './request-headers';
 
 const CORRELATION_ID = Symbol('correlationId');
 
@@ -12,13 +12,13 @@ const CORRELATION_ID = Symbol('correlationId');
  * A malformed one is refused with 400.
  */
 export function correlation(request: Request, response: Response, next: NextFunction): void {
-  const sent = sentCorrelationId(request);
-  const id = sent !== undefined && VISIBLE_ASCII.test(sent) ? sent : randomUUID();
+  const sent = aliasedHeader(request, 'X-Correlation-Id', 'MS-CorrelationId');
+  const id = sent.value ?? randomUUID();
   (request as unknown as Record<symbol, string>)[CORRELATION_ID] = id;
   response.setHeader('X-Correlation-Id', id);
   if (headerOf(request, 'ms-correlationid') !== undefined) response.setHeader('MS-CorrelationId', id);
   // A malformed one is refused on every route (the answer still echoes the id made instead).
-  next(sent === undefined || VISIBLE_ASCII.test(sent) ? undefined : new ValidationError([{ field: 'X-Correlation-Id', message: 'must be 1–128 visible ASCII characters' }]));
+  next(sent.problem ? new ValidationError([sent.problem]) : undefined);
 }
 
 /** The id `correlation` gave this request; undefined where the middleware did not run. */

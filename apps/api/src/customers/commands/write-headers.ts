@@ -1,5 +1,5 @@
 import { ValidationError } from '@app/domain';
-import { headerOf as header, VISIBLE_ASCII as HEADER_VALUE } from '@app/platform';
+import { aliasedHeader, headerOf } from '@app/platform';
 import type { Request } from 'express';
 
 /** What a write's request headers say about the command, read and checked in this one place (the correlation id: see `correlation` in @app/platform). */
@@ -12,14 +12,14 @@ export interface WriteHeaders {
 
 /** Reads the headers of a write, reporting every bad one at once. */
 export function readWriteHeaders(request: Request): WriteHeaders {
-  const idempotencyKey = header(request, 'idempotency-key') ?? header(request, 'ms-requestid');
-  const ifMatch = header(request, 'if-match');
+  const idempotencyKey = aliasedHeader(request, 'Idempotency-Key', 'MS-RequestId');
+  const ifMatch = headerOf(request, 'if-match');
   const invalid = [
-    idempotencyKey !== undefined && !HEADER_VALUE.test(idempotencyKey) && { field: 'Idempotency-Key', message: 'must be 1–128 visible ASCII characters' },
-    ifMatch !== undefined && !IF_MATCH.test(ifMatch) && { field: 'If-Match', message: 'must be an ETag such as "3"' },
-  ].filter((e) => e !== false);
+    idempotencyKey.problem,
+    ifMatch !== undefined && !IF_MATCH.test(ifMatch) ? { field: 'If-Match', message: 'must be an ETag such as "3"' } : undefined,
+  ].filter((e) => e !== undefined);
   if (invalid.length > 0) throw new ValidationError(invalid);
-  return { idempotencyKey, ifMatch: revisionOf(ifMatch) };
+  return { idempotencyKey: idempotencyKey.value, ifMatch: revisionOf(ifMatch) };
 }
 
 /** `"<revision>"` (the ETag this API sends) or `*` (any current revision, so no condition). */
