@@ -18,7 +18,7 @@ const base = {
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|uid)/)',
   ],
   moduleNameMapper: {
-    '^@app/(domain|event-store|read-side|platform|runtime)$': '<rootDir>/libs/$1/src',
+    '^@app/(domain|event-store|read-side|platform|runtime|telemetry)$': '<rootDir>/libs/$1/src',
     '^@app/(domain)/testing$': '<rootDir>/libs/$1/src/testing',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -34,6 +34,8 @@ module.exports = {
       testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.contract-spec.ts'],
       testPathIgnorePatterns: mongo ? ['/node_modules/'] : ['/node_modules/', '/mongodb-[^/]*\\.contract-spec\\.ts$'],
     },
+    // The console in a real browser (Chromium through playwright-core), once, on the embedded stores.
+    { ...base, displayName: 'browser', roots: ['<rootDir>/test/browser'], testMatch: ['**/*.browser-spec.ts'] },
     ...(mongo
       ? [
           {

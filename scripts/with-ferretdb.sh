@@ -29,4 +29,5 @@ for _ in $(seq 1 100); do
 done
 echo "with-ferretdb: FerretDB on 127.0.0.1:$port" >&2
 
-MONGODB_URI="mongodb://127.0.0.1:$port/" "$@"
+# FERRETDB_DATA_DIR lets a test search the raw bytes FerretDB wrote (the personal-data erase test).
+MONGODB_URI="mongodb://127.0.0.1:$port/" FERRETDB_DATA_DIR="$data/db" "$@"

@@ -1,3 +1,4 @@
+import { billingProfileInput } from '@app/domain/testing';
 import { randomUUID } from 'node:crypto';
 import { Position, positionKey } from '@app/event-store';
 import { accountDetailProjection, AccountDetail, customerListProjection, CustomerListItem, DocumentKey, ListCursor, searchKey, ViewPorts } from '@app/read-side';
@@ -39,16 +40,7 @@ export function listItem(
 }
 
 export function fullBilling(companyName: string): AccountDetail['billingProfile'] {
-  return {
-    companyName,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@contoso.com',
-    phoneNumber: '+1 425 555 0100',
-    culture: 'en-US',
-    language: 'en',
-    defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-  };
+  return billingProfileInput(companyName) as AccountDetail['billingProfile'];
 }
 
 export function accountDetail(partnerId: string, companyName: string, position: bigint, overrides: Partial<AccountDetail> = {}): AccountDetail {

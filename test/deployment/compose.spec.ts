@@ -31,16 +31,34 @@ function check(checker: string, file: string, env: Record<string, string>): { st
     checker = buildChecker();
   }, 300_000);
 
-  it('validates against the Compose specification and names the four services', () => {
-    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789' });
-    expect(result).toEqual({ status: 0, stdout: 'api\neventstore\nmongodb\nprojector\n', stderr: '' });
+  it('validates against the Compose specification and names the five always-on services (Jaeger and Grafana are profiles)', () => {
+    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789', PII_MASTER_KEY: 'AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=' });
+    expect(result).toEqual({ status: 0, stdout: 'api\neventstore\nmongodb\nprojector\nprometheus\n', stderr: '' });
+  });
+
+  it('validates the cluster file too: three EventStoreDB nodes, three MongoDB members, the API and the projector', () => {
+    const result = check(checker, join(ROOT, 'docker-compose.cluster.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789' });
+    expect(result).toEqual({
+      status: 0,
+      stdout: 'api\neventstore1\neventstore2\neventstore3\nmongodb1\nmongodb2\nmongodb3\nprojector\n',
+      stderr: '',
+    });
+    const cluster = readFileSync(join(ROOT, 'docker-compose.cluster.yml'), 'utf8');
+    // Two replicas of each process of ours.
+    expect(cluster.match(/replicas: 2/g)).toHaveLength(2);
   });
 
   it('refuses to start without a signing secret rather than run with a default one', () => {
-    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: '' });
+    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: '', PII_MASTER_KEY: 'AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=' });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AUTH_JWT_SECRET');
+  });
+
+  it('refuses to start without a personal-data master key rather than run with a default one', () => {
+    const result = check(checker, join(ROOT, 'docker-compose.yml'), { AUTH_JWT_SECRET: 'dev-only-secret-for-validation-0123456789', PII_MASTER_KEY: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PII_MASTER_KEY');
   });
 });
 
@@ -50,5 +68,10 @@ describe('Dockerfile', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+  });
+
+  it('copies everything `npm run build` reads, the console and the client it calls included', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    for (const dir of ['apps', 'libs', 'client', 'console']) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} ${dir}$`, 'm'));
   });
 });

@@ -123,4 +123,17 @@ describe('hostile input', () => {
     const res = await t.http.post('/v1/customers').set('Authorization', auth).send({ ...newCustomer({ companyName: '', domain: 'not a domain' }), extra: 1 });
     expect(fieldsOf(res)).toEqual(['companyName', 'domain', 'extra']);
   });
+
+  it('checks every copy of an aliased header, an empty one included, and refuses copies that disagree', async () => {
+    const before = await history();
+    const revoke = () => post(`/v1/customers/${id}/self-purchase/revoke`);
+    expect(fieldsOf(await revoke().set('Idempotency-Key', 'k-1').set('MS-RequestId', ''))).toEqual(['MS-RequestId']);
+    expect(fieldsOf(await revoke().set('MS-RequestId', ''))).toEqual(['MS-RequestId']);
+    expect(messageOf(await revoke().set('Idempotency-Key', 'k-1').set('MS-RequestId', 'k-2'), 'Idempotency-Key')).toMatch(/MS-RequestId/);
+    expect(fieldsOf(await get('/v1/customers').set('X-Correlation-Id', 'c-1').set('MS-CorrelationId', ''))).toEqual(['MS-CorrelationId']);
+    expect(fieldsOf(await get('/v1/customers').set('X-Correlation-Id', 'c-1').set('MS-CorrelationId', 'c-2'))).toEqual(['X-Correlation-Id']);
+    expect(await history()).toBe(before);
+    // The same value under both names is one key, not a conflict.
+    await revoke().set('Idempotency-Key', 'k-1').set('MS-RequestId', 'k-1').expect(200);
+  });
 });

@@ -399,25 +399,24 @@ describe('queries over HTTP (embedded)', () => {
     });
   });
 
-  describe('read-your-writes with a short bounded wait (READ_WAIT_MS=200)', () => {
+  describe('read-your-writes while the views do not follow (no projector, READ_WAIT_MS=200)', () => {
     let t: TestApp;
     let c: ReturnType<typeof httpClient>;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { READ_WAIT_MS: '200' } });
+      t = await startTestApp({ env: { READ_WAIT_MS: '200', RUN_PROJECTOR: 'false' } });
       c = httpClient(t);
     });
     afterAll(() => t.close());
 
-    it('answers 503 VIEW_NOT_CAUGHT_UP with Retry-After for a position the views never reach, after about the bounded wait', async () => {
+    it('answers 503 VIEW_NOT_CAUGHT_UP with Retry-After for a written position the views never reach, after about the bounded wait', async () => {
       const auth = await c.bearer(freshPartner('ryw-503'));
       const created = await c.establish(auth);
-      const far = '999999999-999999999';
       const reads = [
-        () => c.list(auth, { minPosition: far }),
-        () => c.detail(auth, created.id, far),
-        () => c.detail(auth, created.id, far, '/profiles/company'),
-        () => c.detail(auth, created.id, far, '/profiles/billing'),
+        () => c.list(auth, { minPosition: created.position }),
+        () => c.detail(auth, created.id, created.position),
+        () => c.detail(auth, created.id, created.position, '/profiles/company'),
+        () => c.detail(auth, created.id, created.position, '/profiles/billing'),
       ];
       for (const read of reads) {
         const started = Date.now();
@@ -429,8 +428,15 @@ describe('queries over HTTP (embedded)', () => {
         expect(elapsed).toBeGreaterThanOrEqual(180);
         expect(elapsed).toBeLessThan(1500);
       }
-      // A reachable position still answers at once.
-      await c.detail(auth, created.id, created.position).expect(200);
+    });
+
+    it('answers 400 at once for a position past the end of the log, which no write returned: waiting could never help', async () => {
+      const auth = await c.bearer(freshPartner('ryw-past'));
+      await c.establish(auth);
+      const started = Date.now();
+      const res = await c.list(auth, { minPosition: '999999999-999999999' }).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'minPosition', message: 'is past the end of the log: no write returned it' }] });
+      expect(Date.now() - started).toBeLessThan(180);
     });
   });
 

@@ -95,13 +95,13 @@ describe('upcasting: events stored in an old shape read in the current one every
       legacy = { position: formatPosition(appended.position), metadata, eventId };
     });
 
-    it('reads back through the event store port in the current shape, its metadata moved on to schemaVersion 2', async () => {
+    it('reads back through the event store port in the current shape, its metadata moved on to the current schemaVersion (3)', async () => {
       // It was appended flat with schemaVersion 1: the port hands it out nested, at version 2.
       const events = await readThroughPort(id);
       expect(events.map((e) => e.type)).toEqual(['CustomerRelationshipEstablished', 'BillingProfileUpdated']);
       expect(events[1].id).toBe(legacy.eventId);
       expect(events[1].data).toEqual(V2_DETAILS);
-      expect(events[1].metadata).toEqual({ ...legacy.metadata, schemaVersion: 2 });
+      expect(events[1].metadata).toEqual({ ...legacy.metadata, schemaVersion: 3 });
     });
 
     it('projections: the detail view and profiles/billing show the billing fields', async () => {
@@ -174,7 +174,9 @@ describe('upcasting: events stored in an old shape read in the current one every
       // Written today: stored at the current schema version.
       const stored = await readThroughPort(id);
       expect(stored).toHaveLength(3);
-      expect((stored[2].metadata as { schemaVersion: number }).schemaVersion).toBe(2);
+      expect((stored[2].metadata as { schemaVersion: number }).schemaVersion).toBe(3);
+      // Version 3: the contact's personal fields are stored sealed, the plain address beside them.
+      expect((stored[2].data as { contact: object }).contact).toEqual({ sealed: expect.stringMatching(/^v1\./), defaultAddress: expect.not.objectContaining({ addressLine1: expect.anything() }) });
 
       const billing = await c.get(auth, `/v1/customers/${id}/profiles/billing`, { minPosition: changed.body.position }).expect(200);
       expect(billing.body).toEqual({ ...billingView('Legacy Billing Co'), email: 'ada.lovelace@contoso.com' });

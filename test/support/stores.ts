@@ -3,6 +3,9 @@ import { MongoTestDatabases } from './mongodb';
 
 declare const E2E_STORES: string | undefined;
 
+/** The production-mode master key of personal data in tests (never a real one). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** Set by the jest project that runs the e2e suites again on the production adapters. */
 export const productionStores = typeof E2E_STORES !== 'undefined' && E2E_STORES === 'production';
 
@@ -29,6 +32,11 @@ export function storeEnv(dataDir: string): Promise<Record<string, string>> {
   return stores.then((s) => s.env);
 }
 
+/** The double behind a DATA_DIR's production stores (none when embedded or on a real EventStoreDB). */
+export async function esdbDoubleOf(dataDir: string): Promise<EsdbDouble | undefined> {
+  return (await byDataDir.get(dataDir))?.double;
+}
+
 async function openStores(): Promise<Stores> {
   const uri = process.env.MONGODB_URI;
   if (!uri) throw new Error('Production-mode e2e needs MONGODB_URI (see jest.config.js).');
@@ -44,6 +52,8 @@ async function openStores(): Promise<Stores> {
       READ_STORE: 'mongodb',
       MONGODB_URI: uri,
       MONGODB_DB: db.databaseName,
+      // Outside the all-embedded default the master key must be configured.
+      PII_MASTER_KEY: TEST_MASTER_KEY,
     },
   };
 }

@@ -23,7 +23,14 @@ export interface TestApp {
  * Pass `dataDir` and `secret` to reopen the same data, as after a restart.
  */
 export async function startTestApp(
-  options: { dataDir?: string; secret?: string; env?: Record<string, string>; pin?: Pick<AppOptions, 'clock' | 'ids'> } = {},
+  options: {
+    dataDir?: string;
+    secret?: string;
+    env?: Record<string, string>;
+    pin?: Pick<AppOptions, 'clock' | 'ids'>;
+    /** Captures the log lines (every level unless env sets LOG_LEVEL); without it the app logs nothing. */
+    logs?: AppOptions['logDestination'];
+  } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'customer-accounts-'));
   const secret = options.secret ?? testSecret();
@@ -33,9 +40,10 @@ export async function startTestApp(
     AUTH_JWT_SECRET: secret,
     AUTH_ISSUER: TEST_ISSUER,
     AUTH_AUDIENCE: TEST_AUDIENCE,
+    LOG_LEVEL: options.logs ? 'trace' : 'silent',
     ...options.env,
   });
-  const app = await createApp(config, { logger: false, ...options.pin });
+  const app = await createApp(config, { ...options.pin, logDestination: options.logs });
   await app.init();
   return {
     app,

@@ -3,11 +3,12 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, AuthGuard, PlatformModule, PlatformOptions, ProblemFilter } from '@app/platform';
 import { ReadSideModule } from '@app/read-side';
-import { customerEventStoreModule, HealthController, ProjectorModule } from '@app/runtime';
+import { customerEventStoreModule, HealthController, PersonalDataModule, ProjectorModule } from '@app/runtime';
 import { AuditController } from './audit/audit.controller';
 import { GetAccountAsOfHandler } from './audit/account-as-of.query';
 import { GetAuditFeedHandler } from './audit/audit-feed.query';
 import { GetCustomerHistoryHandler } from './audit/customer-history.query';
+import { ConsoleModule } from './console/console.module';
 import { CommandDispatcher } from './customers/commands/command-dispatcher';
 import { CustomerCommandHandler } from './customers/commands/customer-command.handler';
 import { CustomerCommandsController } from './customers/commands/customer-commands.controller';
@@ -29,9 +30,11 @@ export class AppModule {
         PlatformModule.forRoot(config, platform),
         CqrsModule.forRoot(),
         customerEventStoreModule(),
+        PersonalDataModule.forRoot(config.personalData),
         ReadSideModule,
         IdempotencyModule,
         ...(config.runProjector ? [ProjectorModule] : []),
+        ConsoleModule.forRoot(config),
       ],
       controllers: [CustomerCommandsController, CustomerQueriesController, AuditController, ProjectionsController, HealthController],
       providers: [

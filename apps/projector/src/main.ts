@@ -1,7 +1,9 @@
+import './tracing';
 import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { ConfigError, correlation, loadStoresConfig, PlatformModule, requestLogging, ROOT_LOGGER } from '@app/platform';
 import { customerEventStoreModule, HealthController, ProjectorModule } from '@app/runtime';
 
 /**
@@ -13,7 +15,10 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT || 3001);
   @Module({ imports: [PlatformModule.forRoot(config), customerEventStoreModule(), ProjectorModule], controllers: [HealthController] })
   class ProjectorApp {}
-  const app = await NestFactory.create(ProjectorApp, { logger: ['log', 'warn', 'error'] });
+  const app = await NestFactory.create(ProjectorApp, { bufferLogs: true });
+  app.useLogger(app.get(PinoNestLogger));
+  app.use(correlation);
+  if (config.log.level !== 'silent') app.use(requestLogging(app.get(ROOT_LOGGER)));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(port);
   new Logger('Projector').log(`Projector health on port ${port}`);

@@ -25,11 +25,71 @@ export interface BillingContact {
   readonly defaultAddress: PostalAddress;
 }
 
-/** The billing profile apart from the company name, which is the customer's friendly name. */
-export interface BillingDetails {
+/**
+ * The billing profile apart from the company name, which is the customer's friendly name. Commands
+ * carry a plain contact; events and state may carry a sealed or erased one (see `StoredContact`).
+ */
+export interface BillingDetails<C extends StoredContact = BillingContact> {
   readonly culture: string;
   readonly language: string;
-  readonly contact: BillingContact;
+  readonly contact: C;
+}
+
+/** The address fields that are not personal data: they stay in clear text and survive an erase. */
+export type PlainAddress = Omit<PostalAddress, 'addressLine1' | 'addressLine2' | 'addressLine3'>;
+
+/**
+ * A contact whose personal fields the service encrypted under the relationship's data key before
+ * storing it. `sealed` is opaque here (the domain never sees keys or ciphers); what is not personal
+ * stays readable beside it.
+ */
+export interface SealedContact {
+  readonly sealed: string;
+  readonly defaultAddress: PlainAddress;
+}
+
+/** A contact whose personal data was erased: those fields are null, and the marker says why. */
+export interface ErasedContact {
+  readonly personalDataErased: true;
+  readonly firstName: null;
+  readonly lastName: null;
+  readonly email: null;
+  readonly phoneNumber: null;
+  readonly defaultAddress: PlainAddress & { readonly addressLine1: null; readonly addressLine2: null; readonly addressLine3: null };
+}
+
+/** A contact as events and state hold it: in clear text, sealed for storage, or erased. */
+export type StoredContact = BillingContact | SealedContact | ErasedContact;
+
+export const isSealedContact = (contact: StoredContact): contact is SealedContact => 'sealed' in contact;
+export const isErasedContact = (contact: StoredContact): contact is ErasedContact => 'personalDataErased' in contact;
+
+/** The personal fields of a contact, as sealed together; the rest of the address stays plain. */
+export type PersonalFields = Omit<BillingContact, 'defaultAddress'> & Pick<PostalAddress, 'addressLine1' | 'addressLine2' | 'addressLine3'>;
+
+/** Splits a plain contact into its personal fields and what may stay in clear text. */
+export function splitContact({ defaultAddress, ...person }: BillingContact): { personal: PersonalFields; plainAddress: PlainAddress } {
+  const { addressLine1, addressLine2, addressLine3, ...plainAddress } = defaultAddress;
+  return { personal: withoutAbsent({ ...person, addressLine1, addressLine2, addressLine3 }), plainAddress };
+}
+
+/** The inverse of `splitContact`. */
+export function joinContact(personal: PersonalFields, plainAddress: PlainAddress): BillingContact {
+  const { addressLine1, addressLine2, addressLine3, ...person } = personal;
+  return withoutAbsent({ ...person, defaultAddress: withoutAbsent({ addressLine1, addressLine2, addressLine3, ...plainAddress }) });
+}
+
+/** What remains of any contact once its personal data is erased: the plain address and the marker. */
+export function erasedContact(contact: StoredContact): ErasedContact {
+  const { addressLine1: _1, addressLine2: _2, addressLine3: _3, ...plainAddress } = contact.defaultAddress as PostalAddress;
+  return {
+    personalDataErased: true,
+    firstName: null,
+    lastName: null,
+    email: null,
+    phoneNumber: null,
+    defaultAddress: { addressLine1: null, addressLine2: null, addressLine3: null, ...withoutAbsent(plainAddress) },
+  };
 }
 
 /** Reads a billing profile's details (everything but the company name) from untrusted input. */
@@ -74,6 +134,6 @@ function withoutAbsent<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function sameBillingDetails(a: BillingDetails | null, b: BillingDetails | null): boolean {
+export function sameBillingDetails(a: BillingDetails<StoredContact> | null, b: BillingDetails<StoredContact> | null): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }

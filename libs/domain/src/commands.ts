@@ -31,6 +31,7 @@ export type GrantSelfPurchase = Command<'GrantSelfPurchase', Target & { readonly
 export type RevokeSelfPurchase = Command<'RevokeSelfPurchase', Target & { readonly resources: readonly SelfPurchaseResource[] }>;
 export type EnableCostManagement = Command<'EnableCostManagement', Target>;
 export type DisableCostManagement = Command<'DisableCostManagement', Target>;
+export type ErasePersonalData = Command<'ErasePersonalData', Target & { readonly reason: string }>;
 
 export type CustomerCommand =
   | EstablishCustomerRelationship
@@ -39,7 +40,8 @@ export type CustomerCommand =
   | GrantSelfPurchase
   | RevokeSelfPurchase
   | EnableCostManagement
-  | DisableCostManagement;
+  | DisableCostManagement
+  | ErasePersonalData;
 
 // A DNS name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters.
 /**
@@ -108,6 +110,14 @@ export const commands = {
 
   disableCostManagement(tenantId: string, input: unknown, metadata: CommandMetadata): DisableCostManagement {
     return read(input, (_body, fields) => ({ type: 'DisableCostManagement', data: { tenantId: target(tenantId, fields) }, metadata }));
+  },
+
+  erasePersonalData(tenantId: string, input: unknown, metadata: CommandMetadata): ErasePersonalData {
+    return read(input, (body, fields) => ({
+      type: 'ErasePersonalData',
+      data: { tenantId: target(tenantId, fields), reason: fields.text(body, 'reason', RULES.reason) },
+      metadata,
+    }));
   },
 };
 

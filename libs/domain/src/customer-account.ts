@@ -1,4 +1,4 @@
-import { BillingDetails } from './billing-profile';
+import { BillingDetails, erasedContact, StoredContact } from './billing-profile';
 import { CustomerEvent } from './events';
 import { orderedResources, SelfPurchaseResource } from './self-purchase';
 
@@ -9,7 +9,9 @@ export interface EstablishedAccount {
   readonly originalName: string;
   readonly domain: string;
   readonly friendlyName: string;
-  readonly billing: BillingDetails | null;
+  readonly billing: BillingDetails<StoredContact> | null;
+  /** Set by an erase, cleared by the next contact: the erase is recorded, not merely a missing key. */
+  readonly personalDataErased: boolean;
   readonly selfPurchase: readonly SelfPurchaseResource[];
   readonly costManagementEnabled: boolean;
 }
@@ -30,6 +32,7 @@ export function evolve(state: CustomerAccount, event: CustomerEvent): CustomerAc
       domain,
       friendlyName: companyName,
       billing: billingProfile ?? null,
+      personalDataErased: false,
       selfPurchase: [],
       costManagementEnabled: false,
     };
@@ -40,7 +43,7 @@ export function evolve(state: CustomerAccount, event: CustomerEvent): CustomerAc
     case 'CustomerRenamed':
       return { ...state, friendlyName: event.data.companyName };
     case 'BillingProfileUpdated':
-      return { ...state, billing: event.data };
+      return { ...state, billing: event.data, personalDataErased: false };
     case 'SelfPurchaseGranted':
       return { ...state, selfPurchase: orderedResources([...state.selfPurchase, ...event.data.resources]) };
     case 'SelfPurchaseRevoked':
@@ -49,6 +52,8 @@ export function evolve(state: CustomerAccount, event: CustomerEvent): CustomerAc
       return { ...state, costManagementEnabled: true };
     case 'CostManagementDisabled':
       return { ...state, costManagementEnabled: false };
+    case 'PersonalDataErased':
+      return { ...state, billing: state.billing && { ...state.billing, contact: erasedContact(state.billing.contact) }, personalDataErased: true };
     default:
       return assertNever(event);
   }

@@ -1,5 +1,5 @@
 import { Actor, Role } from './actor';
-import { BillingDetails } from './billing-profile';
+import { BillingDetails, erasedContact, StoredContact } from './billing-profile';
 import { CommandMetadata, commands, CustomerCommand } from './commands';
 import { EstablishedAccount } from './customer-account';
 import { decide } from './decide';
@@ -42,6 +42,7 @@ const revoke = (resources?: string[], who?: Actor) =>
   commands.revokeSelfPurchase(TENANT, resources ? { resources } : {}, meta(who));
 const enable = (who?: Actor) => commands.enableCostManagement(TENANT, {}, meta(who));
 const disable = (who?: Actor) => commands.disableCostManagement(TENANT, {}, meta(who));
+const erase = (who?: Actor) => commands.erasePersonalData(TENANT, { reason: 'GDPR request 42' }, meta(who));
 
 const established = (data: Partial<CustomerRelationshipEstablished['data']> = {}): CustomerRelationshipEstablished => ({
   type: 'CustomerRelationshipEstablished',
@@ -61,6 +62,8 @@ const revoked = (...resources: ('AzureReservedInstances' | 'AzureSavingsPlan')[]
 });
 const costManagementEnabled: CustomerEvent = { type: 'CostManagementEnabled', data: {} };
 const costManagementDisabled: CustomerEvent = { type: 'CostManagementDisabled', data: {} };
+const erased: CustomerEvent = { type: 'PersonalDataErased', data: { reason: 'GDPR request 42' } };
+const billingUpdated = (details: BillingDetails<StoredContact> = PROFILE): CustomerEvent => ({ type: 'BillingProfileUpdated', data: details });
 
 const account = (state: ReturnType<typeof fold>): EstablishedAccount => {
   if (!state.exists) throw new Error('expected an established account');
@@ -154,6 +157,7 @@ describe('EstablishCustomerRelationship', () => {
       billing: null,
       selfPurchase: [],
       costManagementEnabled: false,
+      personalDataErased: false,
     });
   });
 
@@ -390,3 +394,58 @@ describe('DisableCostManagement', () => {
     spec.given([established(), costManagementEnabled, costManagementDisabled]).when(disable()).then([]);
   });
 });
+
+describe('ErasePersonalData', () => {
+  test('emits PersonalDataErased when there is a contact, and the state keeps only what is not personal', () => {
+    const state = account(spec.given([established(), billingUpdated()]).when(erase()).then([erased]));
+    expect(state.personalDataErased).toBe(true);
+    expect(state.billing).toStrictEqual({
+      culture: PROFILE.culture,
+      language: PROFILE.language,
+      contact: {
+        personalDataErased: true,
+        firstName: null,
+        lastName: null,
+        email: null,
+        phoneNumber: null,
+        defaultAddress: { ...erasedAddressOf(PROFILE) },
+      },
+    });
+  });
+
+  test('erasing twice changes nothing', () => {
+    spec.given([established(), billingUpdated(), erased]).when(erase()).then([]);
+  });
+
+  test('with no billing profile there is nothing to erase', () => {
+    spec.given([established()]).when(erase()).then([]);
+  });
+
+  test('a contact that already reads as erased (key deleted, then a crash before the append) is still erased: the erase is owed until recorded', () => {
+    const unreadable = { ...PROFILE, contact: { ...erasedContact(PROFILE.contact) } };
+    spec.given([established(), billingUpdated(unreadable)]).when(erase()).then([erased]);
+  });
+
+  test('a later billing update sets a new contact and clears the erase', () => {
+    const state = account(spec.given([established(), billingUpdated(), erased]).when(updateBilling('Contoso')).then([billingUpdated()]));
+    expect(state.personalDataErased).toBe(false);
+    expect(state.billing).toStrictEqual(PROFILE);
+  });
+
+  test.each([
+    ['a sales agent', actor({ roles: ['sales-agent'] })],
+    ['an auditor', actor({ roles: ['auditor'] })],
+    ['an admin agent of an indirect reseller', actor({ partnerType: 'indirect-reseller' })],
+  ])('is forbidden to %s', (_label, who) => {
+    spec.given([established(), billingUpdated()]).when(erase(who)).thenThrows(Forbidden);
+  });
+
+  test('needs a reason', () => {
+    expect(() => commands.erasePersonalData(TENANT, {}, meta())).toThrow(/reason/);
+  });
+});
+
+function erasedAddressOf(details: BillingDetails) {
+  const { addressLine1: _1, addressLine2: _2, addressLine3: _3, ...plain } = details.contact.defaultAddress;
+  return { addressLine1: null, addressLine2: null, addressLine3: null, ...plain };
+}

@@ -11,7 +11,7 @@ import { authorize } from './policy';
  */
 export function decide(command: CustomerCommand, state: CustomerAccount): CustomerEvent[] {
   const { actor } = command.metadata;
-  authorize(actor, 'write');
+  authorize(actor, command.type === 'ErasePersonalData' ? 'erase' : 'write');
 
   if (command.type === 'EstablishCustomerRelationship') {
     if (state.exists) throw new CustomerAlreadyExists();
@@ -46,6 +46,10 @@ export function decide(command: CustomerCommand, state: CustomerAccount): Custom
       return state.costManagementEnabled ? [] : [{ type: 'CostManagementEnabled', data: {} }];
     case 'DisableCostManagement':
       return state.costManagementEnabled ? [{ type: 'CostManagementDisabled', data: {} }] : [];
+    case 'ErasePersonalData':
+      // Judged on the recorded erase, not on whether the contact still opens: after a crash between
+      // deleting the key and appending, the contact reads as erased but the erase is still owed.
+      return state.billing && !state.personalDataErased ? [{ type: 'PersonalDataErased', data: { reason: command.data.reason } }] : [];
     default:
       return assertNever(command);
   }

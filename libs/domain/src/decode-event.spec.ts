@@ -1,20 +1,13 @@
 import { BillingDetails } from './billing-profile';
 import { decodeCustomerEvent, StoredEvent, UndecodableEvent } from './decode-event';
 import { CustomerEvent, EVENT_TYPES, EventMetadata } from './events';
+import { billingDetails } from './testing';
 
 const TENANT = '5f1c2b9e-7a4d-4c1e-9b3a-2d6e8f0a1b2c';
 const STREAM = `customer-contoso-${TENANT}`;
 
-const DETAILS: BillingDetails = {
-  culture: 'en-US',
-  language: 'en',
-  contact: {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@contoso.com',
-    defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-  },
-};
+// Without a phone number: decoding must accept the optional field's absence.
+const DETAILS: BillingDetails = billingDetails({ phoneNumber: undefined });
 
 const METADATA: EventMetadata = {
   commandId: 'cmd-1',
@@ -37,6 +30,7 @@ const ONE_OF_EACH: CustomerEvent[] = [
   { type: 'SelfPurchaseRevoked', data: { resources: ['AzureSavingsPlan'] } },
   { type: 'CostManagementEnabled', data: {} },
   { type: 'CostManagementDisabled', data: {} },
+  { type: 'PersonalDataErased', data: { reason: 'GDPR request 42' } },
 ];
 
 const stored = (type: string, data: unknown, metadata: unknown = METADATA): StoredEvent => ({ stream: STREAM, revision: 7n, type, data, metadata });
@@ -80,6 +74,12 @@ describe('decodeCustomerEvent', () => {
   it.each(['commandId', 'correlationId', 'causationId', 'actor', 'occurredAt'])('rejects metadata without %s', (field) => {
     const { [field as keyof EventMetadata]: _, ...missing } = METADATA;
     expect(problemsOf(stored('CostManagementEnabled', {}, missing))).toEqual([`metadata.${field} must be ${field === 'actor' ? 'an object' : field === 'occurredAt' ? 'an ISO-8601 instant' : 'a string'}`]);
+  });
+
+  it('keeps the trace context a traced command stored, and names one of the wrong type', () => {
+    const traced = { ...METADATA, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=1' };
+    expect(decodeCustomerEvent(stored('CostManagementEnabled', {}, traced)).metadata).toBe(traced);
+    expect(problemsOf(stored('CostManagementEnabled', {}, { ...METADATA, traceparent: 42 }))).toEqual(['metadata.traceparent must be a string']);
   });
 
   it('rejects metadata fields of the wrong primitive type, naming each', () => {

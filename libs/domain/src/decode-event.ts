@@ -72,11 +72,27 @@ const address = object({
   postalCode: string,
   country: string,
 });
-const billingDetails = object({
-  culture: string,
-  language: string,
-  contact: object({ firstName: string, lastName: string, email: string, phoneNumber: optional(string), defaultAddress: address }),
+const nothing: Check = (value, path, problems) => {
+  if (value !== null) problems.push(`${path} must be null`);
+};
+const plainAddress = object({ city: string, state: optional(string), postalCode: string, country: string });
+const plainContact = object({ firstName: string, lastName: string, email: string, phoneNumber: optional(string), defaultAddress: address });
+const sealedContact = object({ sealed: string, defaultAddress: plainAddress });
+const erasedContact = object({
+  personalDataErased: oneOf([true] as unknown as string[]),
+  firstName: nothing,
+  lastName: nothing,
+  email: nothing,
+  phoneNumber: nothing,
+  defaultAddress: object({ addressLine1: nothing, addressLine2: nothing, addressLine3: nothing, city: string, state: optional(string), postalCode: string, country: string }),
 });
+// A contact in clear text, sealed by the service, or erased: told apart by their markers.
+const contact: Check = (value, path, problems) => {
+  if (isRecord(value) && 'sealed' in value) sealedContact(value, path, problems);
+  else if (isRecord(value) && 'personalDataErased' in value) erasedContact(value, path, problems);
+  else plainContact(value, path, problems);
+};
+const billingDetails = object({ culture: string, language: string, contact });
 const resources = object({ resources: arrayOf(oneOf(SELF_PURCHASE_RESOURCES)) });
 
 // Keyed by every event type, so a new type does not compile until its shape is checked here.
@@ -88,6 +104,7 @@ const DATA: Record<CustomerEventType, Check> = {
   SelfPurchaseRevoked: resources,
   CostManagementEnabled: object({}),
   CostManagementDisabled: object({}),
+  PersonalDataErased: object({ reason: string }),
 };
 
 const METADATA = object({
@@ -98,6 +115,8 @@ const METADATA = object({
   occurredAt: instant,
   // Events stored before versioning carry none: they are version 1, as the upcasters read them.
   schemaVersion: optional(positiveInteger),
+  traceparent: optional(string),
+  tracestate: optional(string),
 });
 
 const isEventType = (type: string): type is CustomerEventType => (EVENT_TYPES as readonly string[]).includes(type);

@@ -38,5 +38,7 @@ export const RULES = {
   place: { min: 1, max: 100 },
   postalCode: { min: 1, max: 20 },
   // ISO 3166-1 alpha-2, in either case; the code itself is checked against the assigned ones.
+  // Why personal data was erased, for auditors (a ticket or request reference, never the data itself).
+  reason: { min: 1, max: 500 },
   country: { min: 2, max: 2, pattern: /^[a-zA-Z]{2}$/, patternMessage: 'must be an ISO 3166-1 alpha-2 country code' },
 } satisfies Record<string, TextRule>;

@@ -15,6 +15,11 @@ const ALLOWED: Record<Permission, Record<PartnerType, Role[]>> = {
     'indirect-provider': ['admin-agent', 'sales-agent'],
     'indirect-reseller': [],
   },
+  erase: {
+    'direct-csp': ['admin-agent'],
+    'indirect-provider': ['admin-agent'],
+    'indirect-reseller': [],
+  },
   read: {
     'direct-csp': ROLES,
     'indirect-provider': ROLES,
@@ -39,8 +44,8 @@ const MATRIX = (Object.keys(ALLOWED) as Permission[]).flatMap((permission) =>
 );
 
 describe('can', () => {
-  test('the matrix covers 4 permissions × 3 partner types × 5 roles', () => {
-    expect(MATRIX).toHaveLength(60);
+  test('the matrix covers 5 permissions × 3 partner types × 5 roles', () => {
+    expect(MATRIX).toHaveLength(75);
   });
 
   test.each(MATRIX)('%s as %s with only %s → %p', (permission, partnerType, role, allowed) => {

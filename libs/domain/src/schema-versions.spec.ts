@@ -56,7 +56,7 @@ describe('schema versions', () => {
 
   it('every schema change is covered by a test below', () => {
     // When an upcaster is added, add its test below and its key here.
-    const tested = ['BillingProfileUpdated@1', 'CustomerRelationshipEstablished@1'];
+    const tested = ['BillingProfileUpdated@1', 'BillingProfileUpdated@2', 'CustomerRelationshipEstablished@1', 'CustomerRelationshipEstablished@2'];
     expect(CUSTOMER_UPCASTERS.map((u) => `${u.type}@${u.fromVersion}`).sort()).toEqual(tested);
   });
 
@@ -115,6 +115,14 @@ describe('schema versions', () => {
     it('the upcast event folds into the state a v2 event gives', () => {
       const state = evolve(initialState, { type: 'CustomerRelationshipEstablished', data: upcast({ ...base, billingProfile: v1Details() }) } as CustomerEvent);
       expect(state).toMatchObject({ exists: true, partnerId: 'partner-a', tenantId: TENANT, friendlyName: 'Contoso Ltd', billing: V2_DETAILS });
+    });
+  });
+
+  describe('v2 → v3 of BillingProfileUpdated and CustomerRelationshipEstablished: a contact may be sealed', () => {
+    // A version-2 contact is always plain, which version 3 allows as it is: only the version moves.
+    it.each(['BillingProfileUpdated', 'CustomerRelationshipEstablished'])('%s keeps its data as it is', (type) => {
+      const data = type === 'BillingProfileUpdated' ? V2_DETAILS : { tenantId: TENANT, partnerId: 'p', companyName: 'C', domain: 'c.example.com', billingProfile: V2_DETAILS };
+      expect(upcasterOf(type, 2).upcast(deepFreeze(structuredClone(data)))).toStrictEqual(data);
     });
   });
 });

@@ -6,13 +6,14 @@ import { CustomerEventType } from './events';
  * changes, keep the old shape below as a `V…` type, and add the upcaster from it.
  */
 export const SCHEMA_VERSIONS: Readonly<Record<CustomerEventType, number>> = {
-  CustomerRelationshipEstablished: 2,
+  CustomerRelationshipEstablished: 3,
   CustomerRenamed: 1,
-  BillingProfileUpdated: 2,
+  BillingProfileUpdated: 3,
   SelfPurchaseGranted: 1,
   SelfPurchaseRevoked: 1,
   CostManagementEnabled: 1,
   CostManagementDisabled: 1,
+  PersonalDataErased: 1,
 };
 
 /**
@@ -33,8 +34,16 @@ export function billingDetailsFromV1({ culture, language, ...contact }: BillingD
   return { culture, language, contact };
 }
 
+// Version 3 of both: the contact may be sealed (`SealedContact`: the personal fields encrypted under
+// the relationship's data key). A version-2 contact is always plain and is a valid version 3 as it
+// is, so the step changes nothing but the version; the reader that opens sealed contacts decides
+// what an erase hides of it.
+const unchanged = (data: unknown): unknown => data;
+
 /** The upcasters of customer events (pure functions; the event store applies them on every read). */
 export const CUSTOMER_UPCASTERS = [
+  { type: 'BillingProfileUpdated', fromVersion: 2, upcast: unchanged },
+  { type: 'CustomerRelationshipEstablished', fromVersion: 2, upcast: unchanged },
   {
     type: 'BillingProfileUpdated',
     fromVersion: 1,

@@ -73,6 +73,12 @@ export interface EventReader {
 export interface EventWriter {
   /** Appends atomically, or throws WrongExpectedVersion and writes nothing. */
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Optional, for stores that can tell cheaply: the stream's last revision when this instance knows
+   * it without reading (it made the stream's last append, and nothing else has written to the store
+   * since); undefined when it cannot vouch for it.
+   */
+  knownLastRevision?(stream: string): bigint | undefined;
 }
 
 /** An adapter: both halves, and `close` for whoever owns its lifetime. */

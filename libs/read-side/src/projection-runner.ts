@@ -1,10 +1,11 @@
-import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { CUSTOMER_STREAM_PREFIX, customerStream } from '@app/domain';
 import { EventReader, Position, RecordedEvent } from '@app/event-store';
+import { failed, Metrics, SpanKind, startSpan, storedTraceContext, traced } from '@app/platform';
 import { batches } from './batches';
 import { toProjectedEvent } from './projected-event';
 import { StaleGeneration } from './view-generations';
 import { DocumentKey, ViewWriter } from './view-writer';
-import { Projection, ViewDocument } from './views';
+import { ProjectedEvent, Projection, ViewDocument } from './views';
 
 const BATCH_SIZE = 500;
 
@@ -35,6 +36,14 @@ export interface ProjectionRunnerOptions<V extends ViewDocument> {
   readonly maxRetryMs?: number;
   /** A fixed generation (a rebuild or shadow); otherwise whichever is active when a run starts. */
   readonly generation?: number;
+  /** Where view loads and commits are timed; untimed without. */
+  readonly metrics?: Metrics;
+  /**
+   * For a generation this runner fills from nothing (a rebuild from zero): the keys of every
+   * document it has written. Nobody else writes there, so a key not in it has no document and
+   * needs no lookup; most keys of a rebuild are new.
+   */
+  readonly written?: Set<string>;
 }
 
 /**
@@ -138,14 +147,55 @@ export class ProjectionRunner<V extends ViewDocument> {
     }
   }
 
-  /** Folds one batch into the documents it touches and commits them with the batch's last position. */
+  /**
+   * Folds one batch into the documents it touches and commits them with the batch's last position.
+   * Traced as one span for the batch and, for each event a traced command wrote, a span in that
+   * command's trace that ends when the event is durably in the view.
+   */
   async apply(batch: readonly RecordedEvent[]): Promise<void> {
-    const { projection, views } = this.options;
-    const projected = batch.map(toProjectedEvent).filter((e) => e !== null);
+    if (batch.length === 0) return;
+    await this.applyProjected(batch.map(toProjectedEvent), batch[batch.length - 1].position);
+  }
+
+  /**
+   * The same for events already decoded (null for those that are not the projections'), so several
+   * projections can share one read and one decoding of the log; `checkpoint` is the last one's position.
+   */
+  async applyProjected(decoded: readonly (ProjectedEvent | null)[], checkpoint: Position, count = decoded.length): Promise<void> {
+    const { projection } = this.options;
+    const projected = decoded.filter((e) => e !== null);
+    const attributes = { 'projection.name': projection.name, 'projection.events': count };
+    await traced(`project ${projection.name}`, attributes, async (batchSpan) => {
+      const eventSpans = projected
+        .filter((e) => e.metadata.traceparent !== undefined)
+        .map((e) =>
+          startSpan(
+            `project ${e.event.type}`,
+            { 'projection.name': projection.name, 'customer.stream': customerStream(e.partnerId, e.tenantId), 'customer.revision': e.revision, 'partner.id': e.partnerId, 'event.type': e.event.type },
+            { kind: SpanKind.CONSUMER, parent: storedTraceContext(e.metadata), links: [{ context: batchSpan.spanContext() }] },
+          ),
+        );
+      batchSpan.addLinks(eventSpans.map((span) => ({ context: span.spanContext() })));
+      try {
+        await this.fold(projected, checkpoint);
+      } catch (error) {
+        for (const span of eventSpans) failed(span, error);
+        throw error;
+      } finally {
+        for (const span of eventSpans) span.end();
+      }
+    });
+    this.hooks.onCommitted?.(checkpoint, count);
+  }
+
+  private async fold(projected: ProjectedEvent[], checkpoint: Position): Promise<void> {
+    const { projection, views, metrics, written } = this.options;
+    const timed = <T>(operation: string, run: () => Promise<T>) => (metrics ? metrics.timed('views', operation, run) : run());
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
     const documents = new Map<string, V | null>();
-    for (const doc of await views.load(projection, [...keys.values()], this.generation)) {
+    const stored = written ? [...keys].filter(([key]) => written.has(key)).map(([, k]) => k) : [...keys.values()];
+    for (const doc of await timed('load', () => views.load(projection, stored, this.generation))) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     for (const e of projected) {
@@ -153,13 +203,12 @@ export class ProjectionRunner<V extends ViewDocument> {
       documents.set(key, projection.evolve(documents.get(key) ?? null, e));
     }
     const changed = [...documents.values()].filter((d): d is V => d !== null);
-    const checkpoint = batch[batch.length - 1].position;
     // Without the lease nothing is committed; the run ends with an error and starts again from the
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
-    await views.commit(projection, changed, checkpoint, this.generation);
+    await timed('commit', () => views.commit(projection, changed, checkpoint, this.generation));
     this.committedSinceFailure = true;
-    this.hooks.onCommitted?.(checkpoint, batch.length);
+    if (written) for (const doc of changed) written.add(`${doc.partnerId}/${doc.id}`);
   }
 }
 

@@ -49,8 +49,9 @@ function embeddedFile(config: StoresConfig): string {
     {
       provide: VIEW_PORTS,
       inject: [APP_CONFIG, MONGO],
-      useFactory: (config: StoresConfig, db?: Db): ViewPorts | Promise<ViewPorts> =>
-        db ? mongoViews(db) : embeddedViews(embeddedFile(config), config.timeouts.sqliteBusyMs),
+      useFactory: (config: StoresConfig, db?: Db): ViewPorts | Promise<ViewPorts> => db && config.readStore.kind === 'mongodb'
+          ? mongoViews(db, { maxWritesPerCommand: config.readStore.maxWritesPerCommand })
+          : embeddedViews(embeddedFile(config), config.timeouts.sqliteBusyMs),
     },
     part(VIEW_WRITER, (views) => views.writer),
     part(VIEW_GENERATIONS, (views) => views.generations),

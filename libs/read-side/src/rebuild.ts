@@ -1,6 +1,7 @@
 import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EventReader, Position, positionKey } from '@app/event-store';
 import { createHash } from 'node:crypto';
+import { toProjectedEvent } from './projected-event';
 import { ProjectionRunner } from './projection-runner';
 import { ViewDefinition } from './view-definition';
 import { ViewGenerations } from './view-generations';
@@ -25,8 +26,17 @@ export interface Progress {
   readonly etaSeconds: number | null;
 }
 
-const PAGE = 1000;
+/** Events per read of the log: large pages, since each is read and decoded once for every view. */
+const PAGE = 5000;
+/** Events per commit of a view. */
+const COMMIT = 1000;
 const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
+
+/** One view's generation to project. */
+export interface GenerationTarget {
+  readonly projection: Projection<ViewDocument>;
+  readonly generation: number;
+}
 
 /**
  * Projects one generation from its checkpoint (zero for a new one) up to the log's head as it is
@@ -34,35 +44,71 @@ const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
  */
 export async function projectGeneration<V extends ViewDocument>(
   projection: Projection<V>,
-  { events, writer }: Pick<RebuildStores, 'events' | 'writer'>,
+  stores: Pick<RebuildStores, 'events' | 'writer'>,
   generation: number,
   onProgress: (progress: Progress) => void = () => undefined,
 ): Promise<Position | null> {
-  const runner = new ProjectionRunner({ projection, events, views: writer, generation });
+  const [position] = await projectGenerations([{ projection: projection as unknown as Projection<ViewDocument>, generation }], stores, onProgress);
+  return position;
+}
+
+/**
+ * Projects several generations (of different views) together: each page of the log is read and
+ * decoded once and folded into every view still behind it, each from its own checkpoint. Returns
+ * where each stopped.
+ */
+export async function projectGenerations(
+  targets: readonly GenerationTarget[],
+  { events, writer }: Pick<RebuildStores, 'events' | 'writer'>,
+  onProgress: (progress: Progress) => void = () => undefined,
+): Promise<(Position | null)[]> {
   const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
   const head = last?.position ?? null;
-  const start = (await writer.checkpoint(projection, generation)) ?? null;
   const began = Date.now();
-  let position = start;
-  let count = 0;
-  let reportedDone = false;
-  const report = () => {
-    const fraction = !head ? 1 : progressAlong(start, position, head);
+  const views = await Promise.all(
+    targets.map(async ({ projection, generation }) => {
+      const start = (await writer.checkpoint(projection, generation)) ?? null;
+      // From zero, this run writes every document of the generation: it need not look up keys it never wrote.
+      const runner = new ProjectionRunner({ projection, events, views: writer, generation, written: start === null ? new Set<string>() : undefined });
+      return { projection, runner, start, position: start, count: 0, reportedDone: false };
+    }),
+  );
+  const report = (view: (typeof views)[number]) => {
+    const fraction = !head ? 1 : progressAlong(view.start, view.position, head);
     const seconds = (Date.now() - began) / 1000;
-    const eventsPerSecond = seconds > 0 ? count / seconds : 0;
-    reportedDone = fraction >= 1;
-    onProgress({ view: projection.name, events: count, position, head, fraction, eventsPerSecond, etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null });
+    const eventsPerSecond = seconds > 0 ? view.count / seconds : 0;
+    view.reportedDone = fraction >= 1;
+    onProgress({ view: view.projection.name, events: view.count, position: view.position, head, fraction, eventsPerSecond, etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null });
   };
-  while (head && (!position || comparePositions(position, head) < 0)) {
+  const behind = (position: Position | null) => head !== null && (!position || comparePositions(position, head) < 0);
+  let position = earliest(views.map((v) => v.position));
+  while (views.some((v) => behind(v.position))) {
     const page = await events.readAll({ after: position ?? undefined, filter: FILTER, maxCount: PAGE });
     if (page.length === 0) break;
-    await runner.apply(page);
-    position = page[page.length - 1].position;
-    count += page.length;
-    report();
+    const decoded = page.map(toProjectedEvent);
+    const end = page[page.length - 1].position;
+    // Committed (and reported) a part at a time: smaller commits suit the slower stores better.
+    for (let part = 0; part < page.length; part += COMMIT) {
+      const events = page.slice(part, part + COMMIT);
+      const partEnd = events[events.length - 1].position;
+      for (const view of views) {
+        // The events of this part the view has not applied yet (a resumed view may be ahead of others).
+        const from = view.position ? events.findIndex((e) => comparePositions(e.position, view.position!) > 0) : 0;
+        if (from < 0) continue;
+        await view.runner.applyProjected(decoded.slice(part + from, part + events.length), partEnd, events.length - from);
+        view.position = partEnd;
+        view.count += events.length - from;
+        report(view);
+      }
+    }
+    position = end;
   }
-  if (!reportedDone) report();
-  return position;
+  for (const view of views) if (!view.reportedDone) report(view);
+  return views.map((v) => v.position);
+}
+
+function earliest(positions: (Position | null)[]): Position | null {
+  return positions.reduce<Position | null>((a, b) => (a === null || b === null ? null : comparePositions(a, b) <= 0 ? a : b), positions[0] ?? null);
 }
 
 function progressAlong(start: Position | null, position: Position | null, head: Position): number {
@@ -89,6 +135,27 @@ export async function rebuildView<V extends ViewDocument>(
   // new generation now rather than wait for the next event to make the live projector notice.
   const position = await projectGeneration(projection, stores, generation);
   return { generation, position };
+}
+
+/**
+ * Rebuilds several views at once, reading and decoding the log once for all of them; each switches
+ * as `rebuildView` does. An interrupted run resumes each view from its own checkpoint.
+ */
+export async function rebuildViews(
+  projections: readonly Projection<ViewDocument>[],
+  stores: RebuildStores,
+  onProgress?: (progress: Progress) => void,
+): Promise<{ view: ViewName; generation: number; position: Position | null }[]> {
+  const targets: GenerationTarget[] = [];
+  for (const projection of projections) targets.push({ projection, generation: await stores.generations.beginRebuild(projection) });
+  await projectGenerations(targets, stores, onProgress);
+  const done = [];
+  for (const { projection, generation } of targets) {
+    await stores.generations.finishRebuild(projection, generation);
+    // As in rebuildView: what the live projector applied between the last page and the switch.
+    done.push({ view: projection.name, generation, position: await projectGeneration(projection, stores, generation) });
+  }
+  return done;
 }
 
 export interface Verification {

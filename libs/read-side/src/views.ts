@@ -1,4 +1,4 @@
-import { BillingContact, CustomerEvent, EventMetadata, PostalAddress, SelfPurchaseResource } from '@app/domain';
+import { CustomerEvent, EventMetadata, PlainAddress, PostalAddress, SelfPurchaseResource } from '@app/domain';
 import type { ViewDefinition } from './view-definition';
 
 /** An event as projections see it: the domain event plus where it stands and who made it. */
@@ -28,9 +28,22 @@ export interface CustomerListItem extends ViewDocument {
   readonly updatedAt: string;
 }
 
-export type BillingProfileView = { readonly companyName: string } & Partial<
-  Omit<BillingContact, 'defaultAddress'> & { culture: string; language: string; defaultAddress: PostalAddress }
->;
+/**
+ * The flat billing section. As stored, the contact's personal fields are either sealed (`sealed`,
+ * opened by the reader for the caller), absent, or erased (null, with `personalDataErased`); the
+ * address keeps its plain fields.
+ */
+export type BillingProfileView = { readonly companyName: string } & Partial<{
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phoneNumber: string | null;
+  sealed: string;
+  personalDataErased: true;
+  culture: string;
+  language: string;
+  defaultAddress: PostalAddress | (PlainAddress & Partial<Record<'addressLine1' | 'addressLine2' | 'addressLine3', string | null>>);
+}>;
 
 export interface AccountDetail extends ViewDocument {
   /** The original tenant name, as Partner Center's breadcrumb shows it. */

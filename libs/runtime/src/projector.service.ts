@@ -54,10 +54,12 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
             projection,
             events,
             views,
+            metrics,
             hooks: {
               mayCommit,
-              onCommitted: (checkpoint) => {
+              onCommitted: (checkpoint, events) => {
                 metrics.projectionPosition.set({ projection: projection.name }, Number(checkpoint.commit));
+                metrics.projectedEvents.inc({ projection: projection.name }, events);
                 stores.succeeded('view-store', true);
               },
               onError,

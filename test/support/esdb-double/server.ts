@@ -63,6 +63,8 @@ export interface EsdbDouble {
   dropSubscriptions(options?: DropOptions): number;
   /** Position of the last event in $all, or null when the log is empty. */
   lastPosition(): LogPosition | null;
+  /** Every byte the log holds (stream names, types, data, metadata), for tests that search what was stored. */
+  logBytes(): Buffer;
   /** Ends subscriptions and open batch-append calls, then shuts the server down. Idempotent. */
   stop(): Promise<void>;
   /**
@@ -131,6 +133,7 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
     dropSubscriptions: ({ code = Status.UNAVAILABLE, details = 'Subscription dropped by the EventStoreDB double.' } = {}) =>
       registry.dropAll(rpcError(code, details)),
     lastPosition: () => log.all.at(-1)?.position ?? null,
+    logBytes: () => Buffer.concat(log.all.flatMap((e) => [Buffer.from(`${e.streamName}\n${e.type}\n`), e.data, e.customMetadata])),
     data: { log },
     pause: () => {
       if (paused) return;

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { EVENT_READER, EventReader, formatPosition, parsePosition, Position, START } from '@app/event-store';
+import { OPENED_EVENT_READER } from '@app/runtime';
+import { EventReader, formatPosition, parsePosition, Position, START } from '@app/event-store';
 import { AuditRecord, partnerEvents } from './audit-records';
 import { historyItem } from './history-item';
 
@@ -24,7 +25,7 @@ const MAX_SCANNED = 10_000;
 /** The partner's changes across all its customers, in log order. */
 @QueryHandler(GetAuditFeed)
 export class GetAuditFeedHandler implements IQueryHandler<GetAuditFeed, AuditFeedPage> {
-  constructor(@Inject(EVENT_READER) private readonly store: EventReader) {}
+  constructor(@Inject(OPENED_EVENT_READER) private readonly store: EventReader) {}
 
   async execute({ partnerId, after, limit, type }: GetAuditFeed): Promise<AuditFeedPage> {
     const items: AuditFeedPage['items'] = [];

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CustomerNotFound, customerStream, TENANT_ID } from '@app/domain';
-import { EVENT_READER, EventReader } from '@app/event-store';
+import { EventReader } from '@app/event-store';
+import { OPENED_EVENT_READER } from '@app/runtime';
 import { HistoryItem, historyItem } from './history-item';
 
 export class GetCustomerHistory {
@@ -16,7 +17,7 @@ export class GetCustomerHistory {
 /** One relationship's events, oldest first, read from the event store (never from the views). */
 @QueryHandler(GetCustomerHistory)
 export class GetCustomerHistoryHandler implements IQueryHandler<GetCustomerHistory, { items: HistoryItem[] }> {
-  constructor(@Inject(EVENT_READER) private readonly store: EventReader) {}
+  constructor(@Inject(OPENED_EVENT_READER) private readonly store: EventReader) {}
 
   async execute({ partnerId, id, fromRevision, limit }: GetCustomerHistory): Promise<{ items: HistoryItem[] }> {
     if (!TENANT_ID.test(id)) throw new CustomerNotFound();

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_READER, EventReader } from '@app/event-store';
-import { ConfigError, loadStoresConfig, PlatformModule } from '@app/platform';
-import { PROJECTIONS, ReadSideModule, RebuildStores, rebuildView, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
+import { ConfigError, loadPersonalDataConfig, loadStoresConfig, PlatformModule } from '@app/platform';
+import { PROJECTIONS, ReadSideModule, RebuildStores, rebuildViews, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { customerEventStoreModule } from '@app/runtime';
+import { customerEventStoreModule, OPENED_EVENT_READER, PersonalDataModule, PersonalDataVault } from '@app/runtime';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from '../audit/audit-records';
 import { progressReporter } from './progress';
 
@@ -21,7 +21,11 @@ const USAGE = `Operator commands, on the stores the environment configures (as f
       digest per view and the ids that differ; exits 1 on any difference. Needs a running projector.
   npm run cli -- export --partner <id> (--customer <tenant id> | --from <ISO> --to <ISO>) [--format ndjson|csv] [--out <file>]
       The audit records (the history API's), of one customer or of all the partner's customers in a
-      time range, to a file or standard output.`;
+      time range, to a file or standard output. Personal data shows as the API shows it: opened, or
+      null with personalDataErased once erased.
+  npm run cli -- rotate-master-key
+      Rewraps every personal-data key under PII_MASTER_KEY (the old master key listed in
+      PII_PREVIOUS_MASTER_KEYS until this has run). Events and views are not touched.`;
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
@@ -37,21 +41,24 @@ async function main(): Promise<number> {
       out: { type: 'string' },
     },
   });
-  if (!['rebuild', 'verify', 'export'].includes(command ?? '')) return usage();
+  if (!['rebuild', 'verify', 'export', 'rotate-master-key'].includes(command ?? '')) return usage();
   const selected = Object.values(PROJECTIONS).filter((p) => values.projection === 'all' || p.name === values.projection);
   if (selected.length === 0) return usage(`unknown projection ${values.projection}`);
 
   const config = loadStoresConfig();
-  @Module({ imports: [PlatformModule.forRoot(config), customerEventStoreModule(), ReadSideModule], exports: [ReadSideModule] })
+  // Only what handles personal data needs the master key: rebuild and verify project sealed contacts.
+  const personalData = command === 'export' || command === 'rotate-master-key' ? [PersonalDataModule.forRoot(loadPersonalDataConfig(config))] : [];
+  @Module({ imports: [PlatformModule.forRoot(config), customerEventStoreModule(), ReadSideModule, ...personalData], exports: [ReadSideModule] })
   class CliModule {}
   const app: INestApplicationContext = await NestFactory.createApplicationContext(CliModule, { logger: ['warn', 'error'] });
   const events = app.get<EventReader>(EVENT_READER);
   const stores: RebuildStores = { events, writer: app.get(VIEW_WRITER), generations: app.get(VIEW_GENERATIONS) };
   try {
     if (command === 'rebuild') {
-      for (const projection of selected) {
-        const { generation } = await rebuildView(projection, stores, progressReporter());
-        console.log(`${projection.name}: rebuilt as generation ${generation}, now serving reads`);
+      // One read of the log for all selected views; a progress line per view.
+      const reporters = new Map(selected.map((p) => [p.name, progressReporter()]));
+      for (const { view, generation } of await rebuildViews(selected, stores, (p) => reporters.get(p.view)!(p))) {
+        console.log(`${view}: rebuilt as generation ${generation}, now serving reads`);
       }
       return 0;
     }
@@ -68,7 +75,11 @@ async function main(): Promise<number> {
       console.log(failed ? 'verify: differences found' : 'verify: clean');
       return failed ? 1 : 0;
     }
-    return await exportRecords(events, values);
+    if (command === 'rotate-master-key') {
+      console.log(`rotate-master-key: ${await app.get(PersonalDataVault).rewrapAll()} data keys rewrapped under the current master key`);
+      return 0;
+    }
+    return await exportRecords(app.get<EventReader>(OPENED_EVENT_READER), values);
   } finally {
     await app.close();
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IdempotencyKeyReused } from '@app/platform';
+import { IdempotencyKeyReused, Metrics, observeStore } from '@app/platform';
 import { IDEMPOTENCY_STORE, IdempotencyStore } from './idempotency-store';
 
 export interface IdempotentRequest {
@@ -15,7 +15,20 @@ export interface IdempotentRequest {
  */
 @Injectable()
 export class IdempotencyService {
-  constructor(@Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore) {}
+  private readonly store: IdempotencyStore;
+
+  constructor(@Inject(IDEMPOTENCY_STORE) store: IdempotencyStore, metrics: Metrics) {
+    // Each call timed and traced (never the key's answer, which may hold personal data).
+    const observe = <T>(operation: string, partnerId: string, run: () => Promise<T>) =>
+      observeStore(metrics, 'idempotency', operation, { 'partner.id': partnerId }, run);
+    this.store = {
+      reserve: (partnerId, key, hash) => observe('reserve', partnerId, () => store.reserve(partnerId, key, hash)),
+      find: (partnerId, key) => observe('find', partnerId, () => store.find(partnerId, key)),
+      complete: (partnerId, key, hash, response) => observe('complete', partnerId, () => store.complete(partnerId, key, hash, response)),
+      release: (partnerId, key) => observe('release', partnerId, () => store.release(partnerId, key)),
+      close: () => store.close(),
+    };
+  }
 
   async once<R>(request: IdempotentRequest | undefined, write: () => Promise<R>): Promise<R> {
     if (!request) return write();

@@ -1,6 +1,7 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ProblemDto } from './schemas';
+import { applyDecorators, Type } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { TENANT_ID } from '@app/domain';
+import { ProblemDto, WriteResultDto } from './schemas';
 
 /** The stable `code` values, by the status they come with (see ProblemFilter). */
 export const PROBLEM_CODES = {
@@ -35,7 +36,11 @@ const DESCRIPTIONS: Record<Status, string> = {
   507: 'The disk of an embedded store is full; nothing was written. Retry once space is freed (see Retry-After).',
 };
 
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } } };
+/** Echoed on every answer: the caller's X-Correlation-Id, or the one generated for the request. */
+export const CORRELATION = {
+  'X-Correlation-Id': { description: 'The correlation id of the request: the caller’s, or a generated one.', required: true, schema: { type: 'string' } },
+};
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 0 } } };
 
 /**
  * The error answers an operation can give, as application/problem+json with the problem schema and
@@ -48,7 +53,7 @@ export function ApiProblems(statuses: readonly Status[], codes: Partial<Record<S
       ApiResponse({
         status,
         description: DESCRIPTIONS[status],
-        headers: status === 503 || status === 507 ? RETRY_AFTER : undefined,
+        headers: status === 503 || status === 507 ? { ...CORRELATION, ...RETRY_AFTER } : CORRELATION,
         content: {
           'application/problem+json': {
             schema: {
@@ -62,4 +67,124 @@ export function ApiProblems(statuses: readonly Status[], codes: Partial<Record<S
       }),
     ),
   );
+}
+
+const HEADER_VALUE = '^[\\x21-\\x7e]{1,128}$';
+
+/** Request headers every write reads (see write-headers.ts). */
+export function ApiWriteHeaders(ifMatch: 'optional' | 'required') {
+  return applyDecorators(
+    ApiHeader({
+      name: 'If-Match',
+      required: ifMatch === 'required',
+      description:
+        ifMatch === 'required'
+          ? 'The revision read, as its ETag (`"3"`): the write applies only at that revision (412 otherwise, 428 without).'
+          : 'The revision read, as its ETag (`"3"`): the write applies only at that revision (412 otherwise). `*` means no condition.',
+      schema: { type: 'string', pattern: '^\\s*(\\*|"\\d{1,18}")\\s*$', example: '"0"' },
+    }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Makes the write safe to retry: the same key, route and body get the first answer (422 with another route or body).',
+      schema: { type: 'string', pattern: HEADER_VALUE, example: 'rename-42' },
+    }),
+    ApiHeader({ name: 'MS-RequestId', required: false, description: "Partner Center's name for Idempotency-Key.", schema: { type: 'string', pattern: HEADER_VALUE } }),
+    ApiCorrelationHeader(),
+  );
+}
+
+/** The caller's correlation id: stored on the events the request writes, and echoed. */
+export function ApiCorrelationHeader() {
+  return applyDecorators(
+    ApiHeader({
+      name: 'X-Correlation-Id',
+      required: false,
+      description: "The caller's correlation id (alias MS-CorrelationId); generated when absent.",
+      schema: { type: 'string', pattern: HEADER_VALUE, example: 'order-7f3a' },
+    }),
+  );
+}
+
+const ETAG = { ETag: { description: 'The revision, quoted (`"3"`): send it back as If-Match.', required: true, schema: { type: 'string', pattern: '^"\\d+"$' } } };
+
+export interface WriteDoc {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly body: Type<unknown>;
+  readonly examples: Record<string, unknown>;
+  readonly ifMatch?: 'optional' | 'required';
+  readonly created?: boolean;
+}
+
+/** A command route: body, headers, the write answer with its headers, and every error it can give. */
+export function ApiWrite(doc: WriteDoc) {
+  const status = doc.created ? 201 : 200;
+  return applyDecorators(
+    ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
+    ApiBody({ type: doc.body, examples: Object.fromEntries(Object.entries(doc.examples).map(([name, value]) => [name, { value }])) }),
+    ApiWriteHeaders(doc.ifMatch ?? 'optional'),
+    ApiExtraModels(WriteResultDto),
+    ApiResponse({
+      status,
+      description: doc.created ? 'The relationship is established.' : 'Applied (or already applied: a write that changes nothing appends nothing).',
+      type: WriteResultDto,
+      headers: doc.created
+        ? { ...CORRELATION, ...ETAG, Location: { description: 'The new customer.', required: true, schema: { type: 'string', example: '/v1/customers/3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' } } }
+        : { ...CORRELATION, ...ETAG },
+      links: doc.created ? CUSTOMER_LINKS : undefined,
+    }),
+    ApiProblems(
+      doc.created
+        ? [400, 401, 403, 409, 412, 413, 415, 422, 503]
+        : [400, 401, 403, 404, 412, 413, 415, 422, ...(doc.ifMatch === 'required' ? ([428] as const) : []), 503],
+      { 503: ['CONTENDED'] },
+    ),
+  );
+}
+
+export interface ReadDoc {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly type: Type<unknown>;
+  readonly problems: readonly Status[];
+  readonly etag?: boolean;
+}
+
+/** A read route: its answer and every error it can give. */
+export function ApiRead(doc: ReadDoc) {
+  return applyDecorators(
+    ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
+    ApiCorrelationHeader(),
+    ApiResponse({ status: 200, description: 'OK', type: doc.type, headers: doc.etag ? { ...CORRELATION, ...ETAG } : CORRELATION }),
+    ApiProblems(doc.problems, { 503: ['VIEW_NOT_CAUGHT_UP'] }),
+  );
+}
+
+// From an established relationship to the operations on that customer, for readers and for tools
+// that chain calls (the fuzzer's stateful phase among them).
+const BY_ID = { id: '$response.body#/id' };
+const CUSTOMER_LINKS = {
+  GetCustomer: { operationId: 'getCustomer', parameters: BY_ID, description: 'The account detail of the new customer.' },
+  GetCompanyProfile: { operationId: 'getCompanyProfile', parameters: BY_ID },
+  GetBillingProfile: { operationId: 'getBillingProfile', parameters: BY_ID },
+  RenameCustomer: { operationId: 'renameCustomer', parameters: BY_ID },
+  UpdateBillingProfile: {
+    operationId: 'updateBillingProfile',
+    parameters: { id: '$response.body#/id', 'header.If-Match': '$response.header.ETag' },
+    description: 'Needs If-Match: the ETag of this answer.',
+  },
+  GrantSelfPurchase: { operationId: 'grantSelfPurchase', parameters: BY_ID },
+  RevokeSelfPurchase: { operationId: 'revokeSelfPurchase', parameters: BY_ID },
+  EnableCostManagement: { operationId: 'enableCostManagement', parameters: BY_ID },
+  DisableCostManagement: { operationId: 'disableCostManagement', parameters: BY_ID },
+  GetCustomerHistory: { operationId: 'getCustomerHistory', parameters: BY_ID },
+  GetCustomerAsOf: { operationId: 'getCustomerAsOf', parameters: { id: '$response.body#/id', 'query.revision': '$response.body#/revision' } },
+};
+
+/** The `{id}` of a customer route: its tenant id, in any case. */
+export function ApiCustomerId() {
+  return ApiParam({ name: 'id', description: 'The customer id: its Microsoft Entra tenant id (a UUID, any case).', schema: { type: 'string', pattern: TENANT_ID.source, example: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' } });
 }

@@ -5,13 +5,13 @@ import { EVENT_TYPES, ROLES, SELF_PURCHASE_RESOURCES } from '@app/domain';
 // objects of the same shape (the e2e suites and the schema fuzzer hold the two together).
 
 const UUID = { type: 'string', format: 'uuid', example: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' } as const;
-const POSITION = { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$', example: '1024-1024', description: 'An opaque place in the log (commit-prepare).' } as const;
-const INSTANT = { type: 'string', format: 'date-time', example: '2026-12-01T07:00:00.000Z' } as const;
+export const POSITION_DOC = { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$', example: '1024-1024', description: 'An opaque place in the log (commit-prepare).' } as const;
+export const INSTANT_DOC = { type: 'string', format: 'date-time', example: '2026-12-01T07:00:00.000Z' } as const;
 
 export class WriteResultDto {
   @ApiProperty({ ...UUID, description: 'The customer id (its tenant id).' }) id!: string;
   @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'The stream revision after the write; also sent as the ETag.' }) revision!: number;
-  @ApiProperty({ ...POSITION, description: 'Where the write landed; pass it as minPosition to read your own write.' }) position!: string;
+  @ApiProperty({ ...POSITION_DOC, description: 'Where the write landed; pass it as minPosition to read your own write.' }) position!: string;
 }
 
 export class SelfPurchaseStateDto {
@@ -30,7 +30,7 @@ export class CustomerListItemDto {
   @ApiProperty({ type: 'string', example: 'contoso.onmicrosoft.com' }) domain!: string;
   @ApiProperty({ type: SelfPurchaseStateDto }) selfPurchase!: SelfPurchaseStateDto;
   @ApiProperty({ type: CostManagementStateDto }) costManagement!: CostManagementStateDto;
-  @ApiProperty(INSTANT) updatedAt!: string;
+  @ApiProperty(INSTANT_DOC) updatedAt!: string;
 }
 
 export class CustomerListPageDto {
@@ -46,9 +46,9 @@ export class CompanyProfileDto {
 }
 
 export class AddressViewDto {
-  @ApiProperty({ type: 'string' }) addressLine1!: string;
-  @ApiPropertyOptional({ type: 'string' }) addressLine2?: string;
-  @ApiPropertyOptional({ type: 'string' }) addressLine3?: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) addressLine1!: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) addressLine2?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) addressLine3?: string | null;
   @ApiProperty({ type: 'string' }) city!: string;
   @ApiPropertyOptional({ type: 'string' }) state?: string;
   @ApiProperty({ type: 'string' }) postalCode!: string;
@@ -57,10 +57,18 @@ export class AddressViewDto {
 
 export class BillingProfileViewDto {
   @ApiProperty({ type: 'string', description: 'The friendly name.', example: 'Contoso (EMEA)' }) companyName!: string;
-  @ApiPropertyOptional({ type: 'string' }) firstName?: string;
-  @ApiPropertyOptional({ type: 'string' }) lastName?: string;
-  @ApiPropertyOptional({ type: 'string' }) email?: string;
-  @ApiPropertyOptional({ type: 'string' }) phoneNumber?: string;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) firstName?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) lastName?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) email?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Personal data: null once erased.' }) phoneNumber?: string | null;
+  @ApiPropertyOptional({
+    type: 'boolean',
+    enum: [true],
+    description:
+      "The erased marker: present (true) when the contact's personal data was erased (POST /v1/customers/{id}/personal-data/erase); its personal fields are then null. " +
+      'History, as-of, the audit feed and export show the same marker inside the event data’s `contact`.',
+  })
+  personalDataErased?: true;
   @ApiPropertyOptional({ type: 'string' }) culture?: string;
   @ApiPropertyOptional({ type: 'string' }) language?: string;
   @ApiPropertyOptional({ type: AddressViewDto }) defaultAddress?: AddressViewDto;
@@ -74,7 +82,7 @@ export class AccountDetailDto {
   @ApiProperty({ type: BillingProfileViewDto }) billingProfile!: BillingProfileViewDto;
   @ApiProperty({ type: SelfPurchaseStateDto }) selfPurchase!: SelfPurchaseStateDto;
   @ApiProperty({ type: CostManagementStateDto }) costManagement!: CostManagementStateDto;
-  @ApiProperty(INSTANT) updatedAt!: string;
+  @ApiProperty(INSTANT_DOC) updatedAt!: string;
   @ApiProperty({ type: 'string', description: 'The `sub` of whoever made the last change.' }) updatedBy!: string;
 }
 
@@ -86,14 +94,14 @@ export class ActorDto {
 
 export class HistoryItemDto {
   @ApiProperty({ type: 'integer', minimum: 0 }) revision!: number;
-  @ApiProperty(POSITION) position!: string;
+  @ApiProperty(POSITION_DOC) position!: string;
   @ApiProperty({ type: 'string', enum: EVENT_TYPES }) type!: string;
-  @ApiProperty({ ...INSTANT, description: 'When the command was accepted.' }) occurredAt!: string;
+  @ApiProperty({ ...INSTANT_DOC, description: 'When the command was accepted.' }) occurredAt!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's data, in its current schema version." })
   data!: Record<string, unknown>;
   @ApiProperty({ type: ActorDto }) actor!: ActorDto;
   @ApiProperty({ ...UUID, description: 'The command that made the change.' }) commandId!: string;
-  @ApiProperty({ type: 'string', description: 'The caller’s X-Correlation-Id, or the command id.' }) correlationId!: string;
+  @ApiProperty({ type: 'string', description: 'The request’s correlation id: the caller’s X-Correlation-Id, or the one made for the request (as echoed).' }) correlationId!: string;
 }
 
 export class HistoryPageDto {
@@ -106,14 +114,14 @@ export class AuditRecordDto extends HistoryItemDto {
 
 export class AuditFeedPageDto {
   @ApiProperty({ type: AuditRecordDto, isArray: true }) items!: AuditRecordDto[];
-  @ApiProperty({ ...POSITION, description: 'Pass as `after` for the next page.' }) nextAfter!: string;
+  @ApiProperty({ ...POSITION_DOC, description: 'Pass as `after` for the next page.' }) nextAfter!: string;
 }
 
 export class ProjectionStatusDto {
   @ApiProperty({ type: 'string', enum: ['customer-list', 'account-detail'] }) name!: string;
   @ApiProperty({ type: 'integer', minimum: 1, description: 'The generation serving reads (a rebuild adds one).' }) generation!: number;
-  @ApiProperty({ ...POSITION, nullable: true }) checkpoint!: string | null;
-  @ApiProperty({ ...POSITION, nullable: true, description: 'The last position in the log.' }) head!: string | null;
+  @ApiProperty({ ...POSITION_DOC, nullable: true }) checkpoint!: string | null;
+  @ApiProperty({ ...POSITION_DOC, nullable: true, description: 'The last position in the log.' }) head!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Events not yet projected, counted up to 10,000.' }) lagEvents!: number;
   @ApiProperty({ type: 'boolean', description: 'True when the count stopped at its limit.' }) lagEventsAtLeast!: boolean;
   @ApiProperty({ type: 'number', minimum: 0, description: 'How long the oldest unprojected event has waited.' }) lagSeconds!: number;

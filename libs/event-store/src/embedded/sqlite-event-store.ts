@@ -48,6 +48,9 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly sql;
+  /** The last revision this instance appended per stream (see knownLastRevision), most recent last. */
+  private readonly lastAppended = new Map<string, bigint>();
+  private seenDataVersion: bigint;
 
   constructor(file: string, private readonly pollIntervalMs = 250, busyTimeoutMs = 1000) {
     this.db = new Database(file);
@@ -74,6 +77,8 @@ export class SqliteEventStore implements EventStore {
     this.db.defaultSafeIntegers(true);
     this.appended.setMaxListeners(0);
     this.sql = {
+      // Changes when another connection (another process) commits to the file; never for our own.
+      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
       lastRevision: this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
       byId: this.db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
       at: this.db.prepare('SELECT position, id FROM events WHERE stream = ? AND revision = ?'),
@@ -89,6 +94,7 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE position < @after AND substr(stream, 1, length(@prefix)) = @prefix ORDER BY position DESC LIMIT @limit',
       ),
     };
+    this.seenDataVersion = this.sql.dataVersion.get() as bigint;
   }
 
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -122,9 +128,11 @@ export class SqliteEventStore implements EventStore {
     this.queue = [];
     if (batch.length === 0) return;
     let outcomes: (AppendResult | WrongExpectedVersion)[];
+    // Where the streams this group wrote now end; kept only once the transaction has committed.
+    const known: [string, bigint][] = [];
     try {
       // IMMEDIATE: the write lock first, so a writer in another process makes this wait, not fail.
-      outcomes = this.db.transaction(() => batch.map((append) => this.write(append))).immediate();
+      outcomes = this.db.transaction(() => batch.map((append) => this.write(append, known))).immediate();
     } catch (error) {
       // The transaction rolled back: nothing of the group was written.
       for (const append of batch) append.reject(error as Error);
@@ -135,11 +143,12 @@ export class SqliteEventStore implements EventStore {
       if (outcome instanceof WrongExpectedVersion) append.reject(outcome);
       else append.resolve(outcome);
     });
+    for (const [stream, revision] of known) this.remember(stream, revision);
     this.appended.emit('appended');
   }
 
   /** One append inside the group's transaction; a conflict is returned, not thrown, so the group goes on. */
-  private write({ stream, events, expected }: PendingAppend): AppendResult | WrongExpectedVersion {
+  private write({ stream, events, expected }: PendingAppend, known: [string, bigint][]): AppendResult | WrongExpectedVersion {
     const last = this.lastRevision(stream);
     const repeat = this.repeatedAppend(stream, events, expected);
     if (repeat) return repeat;
@@ -152,6 +161,7 @@ export class SqliteEventStore implements EventStore {
       const info = this.sql.insert.run(stream, last + 1n + BigInt(i), e.id, e.type, e.data, e.metadata, created);
       position = BigInt(info.lastInsertRowid);
     });
+    known.push([stream, last + BigInt(events.length)]);
     return { nextRevision: last + BigInt(events.length), position: { commit: position, prepare: position } };
   }
 
@@ -171,6 +181,26 @@ export class SqliteEventStore implements EventStore {
       position = row.position;
     }
     return { nextRevision: start + BigInt(events.length - 1), position: { commit: position, prepare: position } };
+  }
+
+  /**
+   * Known while no other connection (another process) has committed to the file since this one
+   * appended: SQLite's data_version changes on every commit of another connection, never on ours.
+   */
+  knownLastRevision(stream: string): bigint | undefined {
+    const version = this.sql.dataVersion.get() as bigint;
+    if (version !== this.seenDataVersion) {
+      this.seenDataVersion = version;
+      this.lastAppended.clear();
+      return undefined;
+    }
+    return this.lastAppended.get(stream);
+  }
+
+  private remember(stream: string, revision: bigint): void {
+    this.lastAppended.delete(stream);
+    this.lastAppended.set(stream, revision);
+    if (this.lastAppended.size > 100_000) this.lastAppended.delete(this.lastAppended.keys().next().value!);
   }
 
   private lastRevision(stream: string): bigint {

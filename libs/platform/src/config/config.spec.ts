@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET_FILE, loadConfig } from './config';
+import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, DEV_MASTER_KEY_FILE, DEV_SECRET_FILE, isDevelopmentAuth, loadConfig } from './config';
 
 const SECRET = 'x'.repeat(40);
 
@@ -14,6 +14,8 @@ function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   }
   return [];
 }
+
+const MASTER_KEY = Buffer.alloc(32, 1).toString('base64');
 
 describe('loadConfig', () => {
   const dataDir = () => mkdtempSync(join(tmpdir(), 'config-'));
@@ -30,8 +32,14 @@ describe('loadConfig', () => {
     const second = loadConfig({ DATA_DIR: dir });
     expect(first.auth).toMatchObject({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
     expect(first.auth.key.kind === 'secret' && first.auth.key.generatedAt).toBe(join(dir, DEV_SECRET_FILE));
-    expect(second.auth.key).toEqual({ kind: 'secret', secret: new TextEncoder().encode(readFileSync(join(dir, DEV_SECRET_FILE), 'utf8')) });
+    expect(second.auth.key).toEqual({ kind: 'secret', development: true, secret: new TextEncoder().encode(readFileSync(join(dir, DEV_SECRET_FILE), 'utf8')) });
     expect(statSync(join(dir, DEV_SECRET_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('calls only the generated secret development auth, even when a configured one borrows its issuer', () => {
+    expect(isDevelopmentAuth(loadConfig({ DATA_DIR: dataDir() }).auth)).toBe(true);
+    const borrowed = loadConfig({ DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: DEV_ISSUER, AUTH_AUDIENCE: DEV_AUDIENCE });
+    expect(isDevelopmentAuth(borrowed.auth)).toBe(false);
   });
 
   it('listens on loopback only with the generated development secret, unless HOST opens it; on every interface with a configured key', () => {
@@ -75,10 +83,11 @@ describe('loadConfig', () => {
       AUTH_JWT_SECRET: SECRET,
       AUTH_ISSUER: 'i',
       AUTH_AUDIENCE: 'a',
+      PII_MASTER_KEY: MASTER_KEY,
     });
     expect(config.eventStore).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://127.0.0.1:2113?tls=false' });
-    expect(config.readStore).toEqual({ kind: 'mongodb', uri: 'mongodb://127.0.0.1:27017', database: 'customer_accounts' });
-    expect(problemsOf({ EVENT_STORE: 'eventstoredb', READ_STORE: 'mongodb', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toEqual([
+    expect(config.readStore).toEqual({ kind: 'mongodb', uri: 'mongodb://127.0.0.1:27017', database: 'customer_accounts', maxWritesPerCommand: 20 });
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', READ_STORE: 'mongodb', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', PII_MASTER_KEY: MASTER_KEY })).toEqual([
       expect.stringContaining('EVENTSTORE_CONNECTION_STRING'),
       expect.stringContaining('MONGODB_URI'),
     ]);
@@ -93,5 +102,31 @@ describe('loadConfig', () => {
 
   it('requires issuer and audience with a configured key', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: SECRET })).toHaveLength(2);
+  });
+
+  describe('the personal-data master key', () => {
+    it('generates a development key under DATA_DIR on the all-embedded default, and reads it back', () => {
+      const dir = dataDir();
+      const first = loadConfig({ DATA_DIR: dir });
+      const second = loadConfig({ DATA_DIR: dir });
+      expect(first.personalData).toMatchObject({ development: true, generatedAt: join(dir, DEV_MASTER_KEY_FILE) });
+      expect(first.personalData.masterKey).toHaveLength(32);
+      expect(second.personalData.generatedAt).toBeUndefined();
+      expect(second.personalData.masterKey.equals(first.personalData.masterKey)).toBe(true);
+    });
+
+    it('is required outside the all-embedded default', () => {
+      expect(problemsOf({ READ_STORE: 'mongodb', MONGODB_URI: 'mongodb://127.0.0.1:27017', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toEqual([
+        expect.stringContaining('PII_MASTER_KEY'),
+      ]);
+    });
+
+    it('takes 32 bytes as base64 or hex, and refuses anything else', () => {
+      const env = { DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+      expect(loadConfig({ ...env, PII_MASTER_KEY: MASTER_KEY }).personalData.masterKey.equals(Buffer.alloc(32, 1))).toBe(true);
+      expect(loadConfig({ ...env, PII_MASTER_KEY: 'ab'.repeat(32) }).personalData.masterKey.equals(Buffer.alloc(32, 0xab))).toBe(true);
+      expect(problemsOf({ ...env, PII_MASTER_KEY: 'too-short' })).toEqual([expect.stringContaining('PII_MASTER_KEY must be 32 bytes')]);
+      expect(problemsOf({ ...env, PII_MASTER_KEY: MASTER_KEY, PII_PREVIOUS_MASTER_KEYS: 'x' })).toEqual([expect.stringContaining('PII_PREVIOUS_MASTER_KEYS[0]')]);
+    });
   });
 });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LOG_FORMATS, LOG_LEVELS, LogSettings } from '../logging/logger';
 
 export type AuthKey =
-  | { readonly kind: 'secret'; readonly secret: Uint8Array; readonly generatedAt?: string }
+  | { readonly kind: 'secret'; readonly secret: Uint8Array; readonly generatedAt?: string; readonly development?: true }
   | { readonly kind: 'public-key'; readonly pem: string }
   | { readonly kind: 'jwks'; readonly uri: string };
 
@@ -11,11 +12,21 @@ export type AuthKey =
 export interface StoresConfig {
   readonly dataDir: string;
   readonly eventStore: { readonly kind: 'embedded' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
-  readonly readStore: { readonly kind: 'embedded' } | { readonly kind: 'mongodb'; readonly uri: string; readonly database: string };
+  readonly readStore:
+    | { readonly kind: 'embedded' }
+    | {
+        readonly kind: 'mongodb';
+        readonly uri: string;
+        readonly database: string;
+        /** At most this many writes in one update command (FerretDB 1.24 deadlocks near 100). */
+        readonly maxWritesPerCommand: number;
+      };
   /** How long a projector's lease lasts without renewal: the takeover time when one dies. */
   readonly projectorLeaseMs: number;
   /** Readiness fails when a projection is further behind than this (seconds since the oldest unprojected event). */
   readonly readyMaxLagSeconds: number;
+  /** LOG_LEVEL and LOG_FORMAT. */
+  readonly log: LogSettings;
   /** How long each store may take before a caller is told it is unavailable. */
   readonly timeouts: StoreTimeouts;
 }
@@ -33,8 +44,22 @@ export interface StoreTimeouts {
   readonly sqliteBusyMs: number;
 }
 
+/**
+ * The master keys that wrap the per-relationship data keys of personal data: `current` wraps new
+ * ones; `previous` only unwrap, until a rotation has rewrapped everything under `current`.
+ */
+export interface PersonalDataConfig {
+  readonly masterKey: Buffer;
+  readonly previousMasterKeys: readonly Buffer[];
+  /** Set when a development master key was generated under DATA_DIR on this start. */
+  readonly generatedAt?: string;
+  /** Set when the development master key under DATA_DIR is used. */
+  readonly development?: boolean;
+}
+
 /** The API process: the stores plus HTTP and token checking. */
 export interface AppConfig extends StoresConfig {
+  readonly personalData: PersonalDataConfig;
   readonly port: number;
   /**
    * The address to listen on. With the generated development secret it is loopback only, since
@@ -58,6 +83,8 @@ export class ConfigError extends Error {
 export const DEV_ISSUER = 'urn:customer-accounts:dev';
 export const DEV_AUDIENCE = 'urn:customer-accounts:api';
 export const DEV_SECRET_FILE = 'dev-jwt-secret';
+/** Safe on FerretDB 1.24 (see `MONGODB_MAX_WRITES_PER_COMMAND` in the README). */
+export const DEFAULT_MONGODB_MAX_WRITES_PER_COMMAND = 20;
 
 /**
  * Reads and checks the whole environment at start, reporting every problem at once. With no key
@@ -70,10 +97,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const readWaitMs = integer(env, 'READ_WAIT_MS', 2000, 0, 60000, problems);
   const runProjector = choice(env, 'RUN_PROJECTOR', ['true', 'false'] as const, problems) !== 'false';
   const auth = authOf(env, stores, problems);
-  if (problems.length > 0 || !auth) throw new ConfigError(problems);
-  const generatedSecret = auth.key.kind === 'secret' && auth.issuer === DEV_ISSUER && !env.AUTH_JWT_SECRET;
-  const host = env.HOST || (generatedSecret ? '127.0.0.1' : undefined);
-  return { ...stores, port, host, auth, readWaitMs, runProjector };
+  const personalData = personalDataOf(env, stores, problems);
+  if (problems.length > 0 || !auth || !personalData) throw new ConfigError(problems);
+  // Anyone who can read DATA_DIR can mint tokens for the generated secret: keep it on this machine.
+  const host = env.HOST || (isDevelopmentAuth(auth) ? '127.0.0.1' : undefined);
+  return { ...stores, port, host, auth, readWaitMs, runProjector, personalData };
+}
+
+/** For processes that open personal data but serve no HTTP (the CLI's export and key rotation). */
+export function loadPersonalDataConfig(stores: StoresConfig, env: NodeJS.ProcessEnv = process.env): PersonalDataConfig {
+  const problems: string[] = [];
+  const personalData = personalDataOf(env, stores, problems);
+  if (problems.length > 0 || !personalData) throw new ConfigError(problems);
+  return personalData;
+}
+
+export const DEV_MASTER_KEY_FILE = 'dev-pii-master-key';
+
+function personalDataOf(env: NodeJS.ProcessEnv, { dataDir, eventStore, readStore }: StoresConfig, problems: string[]): PersonalDataConfig | undefined {
+  const previousMasterKeys = (env.PII_PREVIOUS_MASTER_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k, i) => masterKeyOf(k, `PII_PREVIOUS_MASTER_KEYS[${i}]`, problems));
+  if (env.PII_MASTER_KEY) return { masterKey: masterKeyOf(env.PII_MASTER_KEY, 'PII_MASTER_KEY', problems), previousMasterKeys };
+  if (eventStore.kind !== 'embedded' || readStore.kind !== 'embedded') {
+    problems.push('Set PII_MASTER_KEY (32 random bytes, base64 or hex): only the all-embedded default may generate a development master key.');
+    return undefined;
+  }
+  if (problems.length > 0) return undefined;
+  const { key, generatedAt } = devMasterKey(dataDir);
+  return { masterKey: key, previousMasterKeys, generatedAt, development: true };
+}
+
+/** 32 bytes as 64 hex digits or base64 (standard or URL-safe). */
+function masterKeyOf(raw: string, name: string, problems: string[]): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) problems.push(`${name} must be 32 bytes, as 64 hex digits or base64 (e.g. openssl rand -base64 32).`);
+  return key;
+}
+
+/** Reads DATA_DIR's development master key, creating it (owner-only) the first time. */
+export function devMasterKey(dataDir: string): { key: Buffer; generatedAt?: string } {
+  const file = join(dataDir, DEV_MASTER_KEY_FILE);
+  if (existsSync(file)) return { key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return { key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), generatedAt: file };
 }
 
 /** The projector process needs no HTTP and checks no tokens. */
@@ -98,6 +169,7 @@ function storesOf(env: NodeJS.ProcessEnv, problems: string[]): StoresConfig {
       eventStoreDeadlineMs: integer(env, 'EVENTSTORE_DEADLINE_MS', 1500, 100, 60000, problems),
       sqliteBusyMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 1000, 0, 60000, problems),
     },
+    log: { level: choice(env, 'LOG_LEVEL', LOG_LEVELS, problems), format: choice(env, 'LOG_FORMAT', LOG_FORMATS, problems) },
   };
 }
 
@@ -123,7 +195,7 @@ function authOf(env: NodeJS.ProcessEnv, { dataDir, eventStore, readStore }: Stor
     problems.push('Set AUTH_JWT_SECRET, AUTH_PUBLIC_KEY or AUTH_JWKS_URI: only the all-embedded default may generate a development secret.');
   }
   if (!key && problems.length === 0) {
-    key = { kind: 'secret', ...devSecret(dataDir) };
+    key = { kind: 'secret', development: true, ...devSecret(dataDir) };
     issuer ||= DEV_ISSUER;
     audience ||= DEV_AUDIENCE;
   }
@@ -149,7 +221,20 @@ function readStoreOf(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['rea
   if (!/^mongodb(\+srv)?:\/\//.test(uri)) problems.push('MONGODB_URI must be a mongodb:// or mongodb+srv:// URI when READ_STORE=mongodb.');
   const database = env.MONGODB_DB || 'customer_accounts';
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(database)) problems.push('MONGODB_DB must be 1–63 letters, digits, _ or -.');
-  return { kind, uri, database };
+  // FerretDB 1.24 hangs for good on one update command with about as many matching statements as
+  // its connection pool (100 per database on SQLite, 50 per server on PostgreSQL), and concurrent
+  // commands add up: two live projections and a rebuild of both stay under 100 at 20 each. A real
+  // MongoDB has no such limit; raise it there (fewer round trips).
+  const maxWritesPerCommand = integer(env, 'MONGODB_MAX_WRITES_PER_COMMAND', DEFAULT_MONGODB_MAX_WRITES_PER_COMMAND, 1, 100_000, problems);
+  return { kind, uri, database, maxWritesPerCommand };
+}
+
+/**
+ * Whether tokens are checked against the secret generated under DATA_DIR on the all-embedded
+ * default: only then may the service mint tokens itself (the console's development sign-in).
+ */
+export function isDevelopmentAuth(auth: AppConfig['auth']): boolean {
+  return auth.key.kind === 'secret' && auth.key.development === true && auth.issuer === DEV_ISSUER;
 }
 
 /** Reads DATA_DIR's development secret, creating it (owner-only) the first time. */

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { CustomerAlreadyExists, CustomerNotFound, DomainError, Forbidden, ValidationError } from '@app/domain';
 import type { Request, Response } from 'express';
 import {
@@ -9,6 +9,7 @@ import {
   TooMuchContention,
   ViewNotCaughtUp,
 } from './application-errors';
+import type { LoggedProblem } from '../logging/request-logging';
 import { Problem } from './problem';
 import { StorageFull, StoreUnavailable } from '../stores/store-errors';
 
@@ -48,21 +49,22 @@ const HTTP_CODES: Record<number, [string, string]> = {
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
 };
 
-/** The one place errors become RFC 9457 problem+json. */
+/**
+ * The one place errors become RFC 9457 problem+json. It logs nothing itself: it leaves the problem
+ * (and, for an unexpected failure, the error with its stack) on the response for the request's
+ * one log line.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ProblemFilter');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const problem = this.toProblem(error, request);
+    response.locals.problem = { code: problem.code, detail: problem.message } satisfies LoggedProblem;
     // Failures this service expects and answers honestly (a store out, contention) are not bugs:
     // they are logged once per episode where they are detected, not with a stack per request.
-    if (problem.status >= 500 && !(error instanceof Problem) && !(error instanceof ApplicationError)) {
-      this.logger.error(`${request.method} ${request.path} failed`, error instanceof Error ? error.stack : String(error));
-    }
+    if (problem.status >= 500 && !(error instanceof Problem) && !(error instanceof ApplicationError)) response.err = error instanceof Error ? error : new Error(String(error));
     if (response.headersSent) return;
     response
       .status(problem.status)

@@ -9,8 +9,9 @@ const apiHeaders = helmet({
   crossOriginResourcePolicy: { policy: 'same-origin' },
 });
 
-// Swagger UI is a page: its own scripts and styles (its init script is a file, its styles partly inline).
-const docsHeaders = helmet({
+// The pages (Swagger UI, the console): their own scripts and styles (scripts are files, styles
+// partly inline), and calls back to this origin only.
+const pageHeaders = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -29,13 +30,14 @@ const docsHeaders = helmet({
 
 /**
  * Security headers on every answer (helmet): nosniff, no framing, a content-security policy (a
- * page's own on /docs), and `Cache-Control: no-store` on the API's answers, which carry billing
+ * page's own on /docs and /console), and `Cache-Control: no-store` on the API's answers, which carry billing
  * contacts and addresses that no shared or browser cache should keep.
  */
-export function securityHeaders(docsPath: string): RequestHandler {
+export function securityHeaders(pagePaths: readonly string[]): RequestHandler {
+  const isPage = (path: string) => pagePaths.some((page) => path === `/${page}` || path.startsWith(`/${page}/`) || path.startsWith(`/${page}-`));
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.path === `/${docsPath}` || req.path.startsWith(`/${docsPath}/`) || req.path.startsWith(`/${docsPath}-`)) {
-      docsHeaders(req, res, next);
+    if (isPage(req.path)) {
+      pageHeaders(req, res, next);
       return;
     }
     if (req.path.startsWith('/v1/')) res.setHeader('Cache-Control', 'no-store');

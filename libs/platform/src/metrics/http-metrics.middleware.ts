@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { routeOf } from '../logging/request-logging';
 import { Metrics } from './metrics';
 
 /**
@@ -9,10 +10,12 @@ export function httpMetrics(metrics: Metrics) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     response.once('finish', () => {
-      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const route = routeOf(request);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ method: request.method, route }, seconds);
       metrics.httpRequests.inc({ method: request.method, route, status: String(response.statusCode) });
+      // Whatever refuses it (a throttler guard, a proxy-facing limit), a 429 is a rate-limited request.
+      if (response.statusCode === 429) metrics.httpRateLimited.inc({ route });
     });
     next();
   };

@@ -1,7 +1,7 @@
 import { ApplicationError } from '../errors/application-errors';
 
 /** The stores a request may need, as callers and operators see them named. */
-export type StoreName = 'event-store' | 'view-store' | 'idempotency-store';
+export type StoreName = 'event-store' | 'view-store' | 'idempotency-store' | 'key-store';
 
 /** How soon a caller should try again while a store is out: a guess, short enough to notice recovery. */
 export const STORE_RETRY_AFTER_SECONDS = 2;

@@ -19,6 +19,7 @@ import { ViewDocument } from '../views';
 export class SqliteViewStore implements ViewWriter, ViewGenerations {
   private readonly db: Database.Database;
   private readonly created = new Set<string>();
+  private readonly indexed = new Set<string>();
   /** Prepared once per SQL text: every read and every projected batch goes through these. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -31,7 +32,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
   }
 
   async load<V extends ViewDocument>(view: ViewDefinition<V>, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
-    const table = this.table(view, generation ?? this.generations(view).active);
+    const table = this.table(view, generation ?? this.generations(view).active, false);
     const select = this.statement(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
     return keys.flatMap((k) => {
       const row = select.get(k.partnerId, k.id) as { doc: string } | undefined;
@@ -47,7 +48,9 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
       const generations = this.generations(view);
       const target = generation ?? generations.active;
       if (!inUse(generations, target)) throw new StaleGeneration(view.name, target);
-      const table = this.table(view, target);
+      // A generation being built (or a shadow) gets its indexes when it becomes active: one sort
+      // at the end costs far less than keeping them up to date row by row.
+      const table = this.table(view, target, target === generations.active);
       const keys = view.keys.map((k) => column(k.field));
       const columns = ['partner_id', 'id', ...keys, 'position', 'doc'];
       const upsert = this.statement(
@@ -85,9 +88,12 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
   }
 
   async finishRebuild(view: ViewDefinition, generation: number): Promise<void> {
+    // The indexes first, outside the switch: only this rebuild writes to the generation it builds.
+    if (this.generations(view).building === generation) this.table(view, generation, true);
     this.db.transaction(() => {
       const generations = this.generations(view);
       if (generations.building !== generation) throw new StaleGeneration(view.name, generation);
+      this.table(view, generation, true);
       this.save(view, { ...generations, active: generation, building: null, retired: [...(generations.retired ?? []), generations.active] });
     }).immediate();
   }
@@ -111,7 +117,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
 
   async *documents<V extends ViewDocument>(view: ViewDefinition<V>, generation: number): AsyncIterable<V> {
     const select = this.statement(
-      `SELECT partner_id, id, doc FROM ${this.table(view, generation)} WHERE (partner_id, id) > (?, ?) ORDER BY partner_id, id LIMIT 1000`,
+      `SELECT partner_id, id, doc FROM ${this.table(view, generation, false)} WHERE (partner_id, id) > (?, ?) ORDER BY partner_id, id LIMIT 1000`,
     );
     for (let after = ['', '']; ; ) {
       const rows = select.all(after[0], after[1]) as { partner_id: string; id: string; doc: string }[];
@@ -161,19 +167,21 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
     );
   }
 
-  /** The table of one generation, created with the view's key columns and indexes on first use. */
-  private table(view: ViewDefinition, generation: number): string {
+  /** The table of one generation, created with the view's key columns on first use, and its indexes once `indexed`. */
+  private table(view: ViewDefinition, generation: number, indexed = true): string {
     const name = tableName(view, generation);
     if (!this.created.has(name)) {
       const keys = view.keys.map((k) => `${column(k.field)} TEXT, `).join('');
-      const indexes = view.indexes.map(
-        (index) => `CREATE INDEX IF NOT EXISTS ${name}_by_${index.name} ON ${name} (partner_id, ${index.fields.map(column).join(', ')});`,
+      this.db.exec(
+        `CREATE TABLE IF NOT EXISTS ${name} (partner_id TEXT NOT NULL, id TEXT NOT NULL, ${keys}position TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (partner_id, id))`,
       );
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS ${name} (partner_id TEXT NOT NULL, id TEXT NOT NULL, ${keys}position TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (partner_id, id));
-        ${indexes.join('\n')}
-      `);
       this.created.add(name);
+    }
+    if (indexed && !this.indexed.has(name)) {
+      for (const index of view.indexes) {
+        this.db.exec(`CREATE INDEX IF NOT EXISTS ${name}_by_${index.name} ON ${name} (partner_id, ${index.fields.map(column).join(', ')})`);
+      }
+      this.indexed.add(name);
     }
     return name;
   }
@@ -184,6 +192,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
     this.db.exec(`DROP TABLE IF EXISTS ${name}`);
     this.statement('DELETE FROM projection_checkpoints WHERE name = ?').run(checkpointName(view, generation));
     this.created.delete(name);
+    this.indexed.delete(name);
   }
 }
 

@@ -12,6 +12,18 @@ export type StoredView = ViewDocument & { _id: string } & Record<string, unknown
 type Checkpoint = { _id: string; position: string; updatedAt: Date };
 type GenerationsDoc = Generations & { _id: ViewName };
 
+export interface MongoViewStoreOptions {
+  /**
+   * At most this many replaces go in one `bulkWrite` command, sent one command at a time. FerretDB
+   * 1.24 deadlocks on one update command with about 100 statements that match existing documents
+   * (fewer on its PostgreSQL backend, and concurrent commands add up), so the default stays well
+   * under; a real MongoDB needs no limit.
+   */
+  readonly maxWritesPerCommand?: number;
+}
+
+const DEFAULT_MAX_WRITES_PER_COMMAND = 20;
+
 /**
  * Views in MongoDB (or FerretDB, which has no transactions and no collations), a collection per
  * view generation. Each document is written only over an older position, then the checkpoint
@@ -23,7 +35,13 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
   private readonly generationDocs: Collection<GenerationsDoc>;
   private readonly indexed = new Set<string>();
 
-  constructor(private readonly db: Db) {
+  private readonly maxWritesPerCommand: number;
+
+  constructor(
+    private readonly db: Db,
+    options: MongoViewStoreOptions = {},
+  ) {
+    this.maxWritesPerCommand = options.maxWritesPerCommand ?? DEFAULT_MAX_WRITES_PER_COMMAND;
     this.checkpoints = db.collection<Checkpoint>('projection_checkpoints');
     this.generationDocs = db.collection<GenerationsDoc>('view_generations');
   }
@@ -51,17 +69,24 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
         (await collection.find({ _id: { $in: stored.map((d) => d._id) } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id),
       );
       // New documents are inserted and existing ones replaced only if older, so no operation can
-      // collide with another; a rival writer inserting first is handled one by one below.
-      const operations: AnyBulkWriteOperation<StoredView>[] = stored.map((doc) =>
-        existing.has(doc._id)
-          ? { replaceOne: { filter: { _id: doc._id, position: { $lt: doc.position } }, replacement: doc } }
-          : { insertOne: { document: doc } },
-      );
-      try {
-        await collection.bulkWrite(operations, { ordered: false });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        for (const doc of stored) await guardedUpsert(collection, doc);
+      // collide with another; a rival writer inserting first is handled one by one below. Inserts
+      // match nothing and go in one command; replaces at most `maxWritesPerCommand` per command.
+      const inserts = stored.filter((doc) => !existing.has(doc._id));
+      const replaces = stored.filter((doc) => existing.has(doc._id));
+      const groups: StoredView[][] = inserts.length > 0 ? [inserts] : [];
+      for (let start = 0; start < replaces.length; start += this.maxWritesPerCommand) groups.push(replaces.slice(start, start + this.maxWritesPerCommand));
+      for (const group of groups) {
+        const operations: AnyBulkWriteOperation<StoredView>[] = group.map((doc) =>
+          existing.has(doc._id)
+            ? { replaceOne: { filter: { _id: doc._id, position: { $lt: doc.position } }, replacement: doc } }
+            : { insertOne: { document: doc } },
+        );
+        try {
+          await collection.bulkWrite(operations, { ordered: false });
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          for (const doc of group) await guardedUpsert(collection, doc);
+        }
       }
     }
     await guardedUpsert(this.checkpoints, { _id: checkpointId(view, target), position: positionKey(checkpoint), updatedAt: new Date() });

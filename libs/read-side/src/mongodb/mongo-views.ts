@@ -3,11 +3,11 @@ import { accountDetailReader } from '../projections/account-detail/account-detai
 import { MongoCustomerListReader } from '../projections/customer-list/mongo-customer-list.reader';
 import { PROJECTIONS } from '../projections/projections';
 import { ViewPorts } from '../view-ports';
-import { MongoViewStore } from './mongo-view-store';
+import { MongoViewStore, MongoViewStoreOptions } from './mongo-view-store';
 
 /** The views in one MongoDB database, their indexes in place. */
-export async function mongoViews(db: Db): Promise<ViewPorts> {
-  const store = new MongoViewStore(db);
+export async function mongoViews(db: Db, options: MongoViewStoreOptions = {}): Promise<ViewPorts> {
+  const store = new MongoViewStore(db, options);
   await store.ensureIndexes(Object.values(PROJECTIONS));
   return {
     writer: store,

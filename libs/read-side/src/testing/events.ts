@@ -1,3 +1,4 @@
+import { billingDetails } from '@app/domain/testing';
 import { randomUUID } from 'node:crypto';
 import { BillingDetails, CustomerEvent, customerStream, EventMetadata, SelfPurchaseResource } from '@app/domain';
 import { NewEvent, Position, positionKey, RecordedEvent } from '@app/event-store';
@@ -60,18 +61,7 @@ export function toAppend(event: { type: string; data: unknown }, meta: unknown =
   return { id: randomUUID(), type: event.type, data: event.data, metadata: meta };
 }
 
-export const billingDetails = (overrides: Partial<BillingDetails['contact']> = {}): BillingDetails => ({
-  culture: 'en-US',
-  language: 'en',
-  contact: {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@contoso.com',
-    phoneNumber: '+1 425 555 0100',
-    defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-    ...overrides,
-  },
-});
+export { billingDetails };
 
 export const events = {
   established: (

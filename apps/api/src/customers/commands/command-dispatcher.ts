@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { canonicalJson, CommandMetadata, CustomerCommand } from '@app/domain';
 import { nameBasedUuid } from '@app/event-store';
-import { AuthenticatedRequest, CLOCK, Clock, ID_SOURCE, IdSource, PreconditionRequired } from '@app/platform';
+import { AuthenticatedRequest, CLOCK, Clock, correlationIdOf, ID_SOURCE, IdSource, PreconditionRequired } from '@app/platform';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { HandleCustomerCommand, WriteResponse } from './customer-command.handler';
@@ -31,7 +31,7 @@ export class CommandDispatcher {
     build: (metadata: CommandMetadata) => CustomerCommand,
     options: DispatchOptions = {},
   ): Promise<WriteResponse> {
-    const { idempotencyKey: key, correlationId, ifMatch } = readWriteHeaders(request);
+    const { idempotencyKey: key, ifMatch } = readWriteHeaders(request);
     const { actor } = request;
     // A keyed write gets a command id derived from the key and the request, so a repeat is
     // recognised by the store even if the idempotency record was lost, and a different request
@@ -39,7 +39,9 @@ export class CommandDispatcher {
     const hash = key ? requestHash(request) : undefined;
     const commandId = key ? nameBasedUuid(`idempotency:${actor.partnerId}:${key}:${hash}`) : this.ids.next();
     const occurredAt = this.clock.now().toISOString();
-    const command = build({ commandId, correlationId: correlationId ?? commandId, causationId: commandId, occurredAt, actor });
+    // The id the answer echoes (the caller's, or one made for this request), as the events store it.
+    const correlatedBy = correlationIdOf(request) ?? commandId;
+    const command = build({ commandId, correlationId: correlatedBy, causationId: commandId, occurredAt, actor });
     if (ifMatch === undefined && options.ifMatchRequired) throw new PreconditionRequired();
     const idempotency = key && hash ? { partnerId: actor.partnerId, key, requestHash: hash } : undefined;
     const result = await this.bus.execute<HandleCustomerCommand, WriteResponse>(new HandleCustomerCommand(command, ifMatch, idempotency));

@@ -54,9 +54,15 @@ export class SelfPurchaseDto {
     minItems: 1,
     uniqueItems: false,
     example: ['AzureReservedInstances'],
-    description: 'Which resources; absent means all of them.',
+    nullable: true,
+    description: 'Which resources; absent or null means all of them.',
   })
   resources?: string[];
+}
+
+export class ErasePersonalDataDto {
+  @ApiProperty(text(RULES.reason, 'GDPR erasure request ticket 4711', 'Why, for auditors: a ticket or request reference. Stored in the log for good and never erased, so never the personal data itself.'))
+  reason!: string;
 }
 
 /** Commands that take no fields: send `{}` or no body at all. */

@@ -61,4 +61,49 @@ describe('FoldedStreams', () => {
     // Evicted: folded again from the store, with the same result.
     expect((await streams.current(STREAM)).commands.get('c3')).toEqual({ revision: 1n, position: outcome.position });
   });
+
+  describe('with a store that vouches for where a stream ends', () => {
+    const counting = () => {
+      const reads: string[] = [];
+      const reader = { ...store, readStream: (stream: string, options?: object) => (reads.push(stream), store.readStream(stream, options)) };
+      return { reads, streams: new FoldedStreams(reader as EventStore, 10, store) };
+    };
+
+    it('skips the catch-up read while only this instance appended', async () => {
+      const { reads, streams } = counting();
+      await establish();
+      const before = await streams.current(STREAM);
+      expect(reads).toHaveLength(1);
+      const outcome = await rename('c4', 'D', 0n);
+      streams.appended(STREAM, before, [{ type: 'CustomerRenamed', data: { previousName: 'A', companyName: 'D' } }], 'c4', { revision: outcome.nextRevision, position: outcome.position });
+      expect((await streams.current(STREAM)).state).toMatchObject({ friendlyName: 'D' });
+      expect((await streams.current(STREAM)).revision).toBe(1n);
+      expect(reads).toHaveLength(1);
+    });
+
+    it('reads again after an append through the same store that did not come through the cache', async () => {
+      const { reads, streams } = counting();
+      await establish();
+      await streams.current(STREAM);
+      // The same store instance, but not via this cache (another writer in the process).
+      await rename('c6', 'F', 0n);
+      expect(await streams.current(STREAM)).toMatchObject({ state: { friendlyName: 'F' }, revision: 1n });
+      expect(reads).toHaveLength(2);
+    });
+
+    it('reads again once another connection to the file (another process) has appended', async () => {
+      const { reads, streams } = counting();
+      await establish();
+      await streams.current(STREAM);
+      const other = new SqliteEventStore(join(dir, 'events.sqlite'));
+      try {
+        const renamed = await other.append(STREAM, [{ id: eventIdFor('c5', 0), type: 'CustomerRenamed', data: { previousName: 'A', companyName: 'E' }, metadata: metadata('c5') }], 0n);
+        const folded = await streams.current(STREAM);
+        expect(folded).toMatchObject({ state: { friendlyName: 'E' }, revision: 1n, position: renamed.position });
+        expect(reads).toHaveLength(2);
+      } finally {
+        await other.close();
+      }
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { CustomerAccount, CustomerEvent, decodeCustomerEvent, evolve, initialState } from '@app/domain';
-import { EventReader, Position, RecordedEvent } from '@app/event-store';
+import { EventReader, EventWriter, Position, RecordedEvent } from '@app/event-store';
 
 /** Where a command's last event landed: the answer to give if the same command comes again. */
 export interface CommandOutcome {
@@ -20,19 +20,26 @@ const EMPTY: Folded = { state: initialState, revision: -1n, position: null, comm
 
 /**
  * Keeps recently used streams folded, so a command reads only what was appended since (usually
- * nothing: one indexed read) instead of its whole history. Always catching up from the store keeps
- * it right when other processes write too. Least recently used streams are dropped past `capacity`.
+ * nothing: one indexed read) instead of its whole history. Catching up from the store keeps it
+ * right when other processes write too; where the store can vouch cheaply that the stream still
+ * ends where the fold does (`knownLastRevision`: its own last append, nothing written since by
+ * anyone else), even that read is skipped. Least recently used streams are dropped past `capacity`.
  */
 export class FoldedStreams {
   private readonly cache = new Map<string, Folded>();
 
   constructor(
-    private readonly store: EventReader,
+    private readonly store: Pick<EventReader, 'readStream'>,
     private readonly capacity = 10_000,
+    private readonly writer: Pick<EventWriter, 'knownLastRevision'> = {},
   ) {}
 
   async current(stream: string): Promise<Folded> {
     const cached = this.cache.get(stream) ?? EMPTY;
+    if (cached !== EMPTY && this.writer.knownLastRevision?.(stream) === cached.revision) {
+      this.remember(stream, cached);
+      return cached;
+    }
     const newer = await this.store.readStream(stream, { fromRevision: cached.revision + 1n });
     if (newer.length === 0) {
       this.remember(stream, cached);

@@ -1,30 +1,25 @@
 import { ValidationError } from '@app/domain';
+import { aliasedHeader, headerOf } from '@app/platform';
 import type { Request } from 'express';
 
-const HEADER_VALUE = /^[\x21-\x7e]{1,128}$/;
-
-/** What a write's request headers say about the command, read and checked in this one place. */
+/** What a write's request headers say about the command, read and checked in this one place (the correlation id: see `correlation` in @app/platform). */
 export interface WriteHeaders {
   /** `Idempotency-Key`, or Partner Center's `MS-RequestId`. */
   readonly idempotencyKey?: string;
-  /** `X-Correlation-Id`, or Partner Center's `MS-CorrelationId`. */
-  readonly correlationId?: string;
   /** The revision `If-Match` names; absent for no header or `*`. */
   readonly ifMatch?: bigint;
 }
 
 /** Reads the headers of a write, reporting every bad one at once. */
 export function readWriteHeaders(request: Request): WriteHeaders {
-  const idempotencyKey = header(request, 'idempotency-key') ?? header(request, 'ms-requestid');
-  const correlationId = header(request, 'x-correlation-id') ?? header(request, 'ms-correlationid');
-  const ifMatch = header(request, 'if-match');
+  const idempotencyKey = aliasedHeader(request, 'Idempotency-Key', 'MS-RequestId');
+  const ifMatch = headerOf(request, 'if-match');
   const invalid = [
-    idempotencyKey !== undefined && !HEADER_VALUE.test(idempotencyKey) && { field: 'Idempotency-Key', message: 'must be 1–128 visible ASCII characters' },
-    correlationId !== undefined && !HEADER_VALUE.test(correlationId) && { field: 'X-Correlation-Id', message: 'must be 1–128 visible ASCII characters' },
-    ifMatch !== undefined && !IF_MATCH.test(ifMatch) && { field: 'If-Match', message: 'must be an ETag such as "3"' },
-  ].filter((e) => e !== false);
+    idempotencyKey.problem,
+    ifMatch !== undefined && !IF_MATCH.test(ifMatch) ? { field: 'If-Match', message: 'must be an ETag such as "3"' } : undefined,
+  ].filter((e) => e !== undefined);
   if (invalid.length > 0) throw new ValidationError(invalid);
-  return { idempotencyKey, correlationId, ifMatch: revisionOf(ifMatch) };
+  return { idempotencyKey: idempotencyKey.value, ifMatch: revisionOf(ifMatch) };
 }
 
 /** `"<revision>"` (the ETag this API sends) or `*` (any current revision, so no condition). */
@@ -33,9 +28,4 @@ const IF_MATCH = /^\s*(\*|"\d{1,18}")\s*$/;
 function revisionOf(ifMatch: string | undefined): bigint | undefined {
   const revision = ifMatch === undefined ? undefined : /"(\d+)"/.exec(ifMatch)?.[1];
   return revision === undefined ? undefined : BigInt(revision);
-}
-
-function header(request: Request, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ValidationError } from '@app/domain';
+import { Metrics, observeStore } from '@app/platform';
 import { CUSTOMER_LIST_READER, CustomerListItem, CustomerListReader, ListCursor, searchKey } from '@app/read-side';
 
 export class ListCustomers {
@@ -19,11 +20,17 @@ export interface CustomerListPage {
 
 @QueryHandler(ListCustomers)
 export class ListCustomersHandler implements IQueryHandler<ListCustomers, CustomerListPage> {
-  constructor(@Inject(CUSTOMER_LIST_READER) private readonly list: CustomerListReader) {}
+  constructor(
+    @Inject(CUSTOMER_LIST_READER) private readonly list: CustomerListReader,
+    private readonly metrics: Metrics,
+  ) {}
 
   async execute({ partnerId, search, size, continuation }: ListCustomers): Promise<CustomerListPage> {
     const term = search?.trim() ? searchKey(search.trim()) : undefined;
-    const page = await this.list.page({ partnerId, search: term, size, after: continuation ? decodeCursor(continuation) : undefined });
+    const after = continuation ? decodeCursor(continuation) : undefined;
+    // The search term stays out of the span: it may be a person's name.
+    const attributes = { 'partner.id': partnerId, 'view.name': 'customer-list', 'view.page_size': size, 'view.search': term !== undefined };
+    const page = await observeStore(this.metrics, 'views', 'list', attributes, () => this.list.page({ partnerId, search: term, size, after }));
     const items = page.items.map(({ partnerId: _p, position: _q, ...item }) => item);
     return page.next ? { items, continuationToken: encodeCursor(page.next) } : { items };
   }

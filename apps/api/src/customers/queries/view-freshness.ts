@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { comparePositions, parsePosition } from '@app/event-store';
+import { comparePositions, EVENT_READER, EventReader, parsePosition, Position } from '@app/event-store';
 import { APP_CONFIG, AppConfig, boundedStore, readStoreFailure, StoreHealth, ViewNotCaughtUp } from '@app/platform';
 import { PROJECTIONS, VIEW_WRITER, ViewName, ViewWriter } from '@app/read-side';
 import { ValidationError } from '@app/domain';
@@ -13,6 +13,7 @@ export class ViewFreshness {
 
   constructor(
     @Inject(VIEW_WRITER) views: ViewWriter,
+    @Inject(EVENT_READER) private readonly events: EventReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     health: StoreHealth,
   ) {
@@ -25,11 +26,20 @@ export class ViewFreshness {
     const wanted = parsePosition(minPosition);
     if (!wanted) throw new ValidationError([{ field: 'minPosition', message: 'must be a position returned by a write' }]);
     const deadline = Date.now() + this.config.readWaitMs;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const reached = await this.views.checkpoint(PROJECTIONS[view]);
       if (reached && comparePositions(reached, wanted) >= 0) return;
+      if (first && !(await this.written(wanted))) {
+        throw new ValidationError([{ field: 'minPosition', message: 'is past the end of the log: no write returned it' }]);
+      }
       if (Date.now() >= deadline) throw new ViewNotCaughtUp(1);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+
+  /** Whether the log reaches `position`: waiting for one no write has returned would only time out. */
+  private async written(position: Position): Promise<boolean> {
+    const [last] = await this.events.readAll({ direction: 'backwards', maxCount: 1 });
+    return last !== undefined && comparePositions(last.position, position) >= 0;
   }
 }

@@ -1,3 +1,4 @@
+import { billingProfileInput } from '@app/domain/testing';
 import { CustomerEvent } from '@app/domain';
 import { positionKey } from '@app/event-store';
 import { at, billingDetails, events, metadata, PARTNER, projected, TENANT } from '../../testing/events';
@@ -12,16 +13,7 @@ const SECOND_AGENT = 'agent-bob@partner.example';
 
 /** The flat billing section Ada's full profile shows, under the given company name. */
 function adaBilling(companyName: string): BillingProfileView {
-  return {
-    companyName,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@contoso.com',
-    phoneNumber: '+1 425 555 0100',
-    culture: 'en-US',
-    language: 'en',
-    defaultAddress: { addressLine1: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-  };
+  return billingProfileInput(companyName) as BillingProfileView;
 }
 
 /** Contoso's account page right after the relationship began without billing profile (revision 0, position 10). */

@@ -1,4 +1,4 @@
-import { assertNever, BillingDetails } from '@app/domain';
+import { assertNever, BillingDetails, erasedContact, StoredContact } from '@app/domain';
 import { AccountDetail, BillingProfileView, newerOnly, ProjectedEvent, Projection } from '../../views';
 import { entitlementsAfter, NO_ENTITLEMENTS } from '../entitlements';
 
@@ -46,14 +46,28 @@ function evolve(view: AccountDetail | null, projected: ProjectedEvent): AccountD
     case 'CostManagementEnabled':
     case 'CostManagementDisabled':
       return { ...view, ...stamp, ...entitlementsAfter(view, event) };
+    case 'PersonalDataErased':
+      return { ...view, ...stamp, billingProfile: erasedBillingView(view.billingProfile) };
     default:
       return assertNever(event);
   }
 }
 
-/** The billing section as the API shows it: flat, as Partner Center's billing profile is. */
-function billingView(companyName: string, details: BillingDetails | undefined): BillingProfileView {
+/**
+ * The billing section as the API shows it: flat, as Partner Center's billing profile is. A sealed
+ * contact is kept sealed (the view store never holds personal data in clear text; the reader opens
+ * it for the caller), an erased one as erased.
+ */
+function billingView(companyName: string, details: BillingDetails<StoredContact> | undefined): BillingProfileView {
   if (!details) return { companyName };
   const { defaultAddress, ...contact } = details.contact;
-  return { companyName, ...contact, culture: details.culture, language: details.language, defaultAddress };
+  return { companyName, ...contact, culture: details.culture, language: details.language, defaultAddress } as BillingProfileView;
+}
+
+/** Drops whatever personal data the section held (clear, as written before sealing, or sealed). */
+function erasedBillingView(view: BillingProfileView): BillingProfileView {
+  if (!view.defaultAddress) return view;
+  const { companyName, culture, language, defaultAddress } = view;
+  const { defaultAddress: address, ...contact } = erasedContact({ defaultAddress } as StoredContact);
+  return { companyName, ...contact, culture, language, defaultAddress: address } as BillingProfileView;
 }

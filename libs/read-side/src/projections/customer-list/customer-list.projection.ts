@@ -15,9 +15,11 @@ export const customerListProjection: Projection<CustomerListItem> = {
     { field: 'domainKey', of: (item) => searchKey(item.domain) },
   ],
   indexes: [
-    // The list in name order (keyset paging on name key, id), and the name-prefix search.
-    { name: 'name', fields: ['nameKey', 'id'] },
-    { name: 'domain', fields: ['domainKey'] },
+    // The list in name order (keyset paging on name key, id) and the name-prefix search; the domain
+    // key beside them lets a dense search filter in name order without reading the documents.
+    { name: 'name_order', fields: ['nameKey', 'id', 'domainKey'] },
+    // The domain-prefix search, yielding each match's place in the list from the index alone.
+    { name: 'domain_prefix', fields: ['domainKey', 'nameKey', 'id'] },
   ],
   evolve: newerOnly(evolve),
 };
@@ -45,6 +47,7 @@ function evolve(view: CustomerListItem | null, projected: ProjectedEvent): Custo
     case 'CostManagementDisabled':
       return { ...view, ...stamp, ...entitlementsAfter(view, event) };
     case 'BillingProfileUpdated':
+    case 'PersonalDataErased':
       return { ...view, ...stamp };
     default:
       return assertNever(event);

@@ -2,33 +2,112 @@ import type { SqliteViewStore } from '../../embedded/sqlite-view-store';
 import { CustomerListItem } from '../../views';
 import { customerListProjection } from './customer-list.projection';
 import { CustomerListReader, ListPage, ListQuery } from './customer-list.reader';
-import { PREFIX_END } from './search-key';
+import { compareKeys, PREFIX_END } from './search-key';
 
-/** The customer list on the embedded store; `name_key` and `domain_key` are the columns of the list's declared keys. */
+/**
+ * How many domain matches a search sorts by name itself. Fewer: they are read off the domain index
+ * (covering, no table rows) and merged with the name range. More: matches are dense, and the list's
+ * own name order, filtered, reaches a page of them sooner than sorting them all would.
+ */
+export const DOMAIN_SORT_LIMIT = 1_000;
+/** Index entries scanned per step of a dense search; the event loop runs between steps. */
+export const SCAN_STEP = 2_000;
+
+type KeyRow = { name_key: string; id: string };
+
+/**
+ * The reader's statements on one generation's table: each an index range read in the order of its
+ * index, so its LIMIT stops the scan (no temporary B-tree; `sqlite-customer-list.reader.spec.ts`
+ * checks the plans).
+ */
+export function listStatements(table: string) {
+  const afterCursor = '(name_key, id) > (@afterKey, @afterId)';
+  // Pinned: with statistics of few partners the planner may otherwise pick the other index and sort.
+  const byNameOrder = `${table} INDEXED BY ${table}_by_name_order`;
+  const byDomainPrefix = `${table} INDEXED BY ${table}_by_domain_prefix`;
+  return {
+    /** A plain page: the name index from the cursor on. */
+    page: `SELECT name_key, id FROM ${byNameOrder} WHERE partner_id = @partnerId AND ${afterCursor} ORDER BY name_key, id LIMIT @limit`,
+    /** Names with the prefix, in list order: one range from the later of the prefix and the cursor. */
+    byName: `SELECT name_key, id FROM ${byNameOrder} WHERE partner_id = @partnerId AND (name_key, id) > (@startKey, @startId) AND name_key < @to ORDER BY name_key, id LIMIT @limit`,
+    /** Domains with the prefix (in domain order), each with its place in the list, from the index alone. */
+    byDomain: `SELECT name_key, id FROM ${byDomainPrefix} WHERE partner_id = @partnerId AND domain_key >= @from AND domain_key < @to AND ${afterCursor} LIMIT @limit`,
+    /** One step of the list in name order, with the domain key to filter on, from the index alone. */
+    step: `SELECT name_key, id, domain_key FROM ${byNameOrder} WHERE partner_id = @partnerId AND ${afterCursor} ORDER BY name_key, id LIMIT @limit`,
+    document: `SELECT doc FROM ${table} WHERE partner_id = @partnerId AND id = @id`,
+  };
+}
+
+/**
+ * The customer list on the embedded store; `name_key` and `domain_key` are the columns of the list's
+ * declared keys. Every statement is an index range that applies its limit in index order (no sort
+ * of the matches before the limit), so a page costs the same at 10,000 customers as at a million
+ * and no single statement holds the (synchronous) event loop for long.
+ */
 export class SqliteCustomerListReader implements CustomerListReader {
   constructor(private readonly store: SqliteViewStore) {}
 
   async page({ partnerId, search, size, after }: ListQuery): Promise<ListPage> {
-    const table = this.store.activeTable(customerListProjection);
-    const cursor = after ?? { nameKey: '', id: '' };
-    const page = 'AND (name_key > @afterKey OR (name_key = @afterKey AND id > @afterId))';
-    // Two index ranges (name prefix, domain prefix) merged, rather than one scan with an OR.
-    const sql = search
-      ? `SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId AND name_key >= @from AND name_key < @to ${page}
-         UNION
-         SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId AND domain_key >= @from AND domain_key < @to ${page}
-         ORDER BY name_key, id LIMIT @limit`
-      : `SELECT name_key, id, doc FROM ${table} WHERE partner_id = @partnerId ${page} ORDER BY name_key, id LIMIT @limit`;
-    const rows = this.store.statement(sql).all({
-      partnerId,
-      from: search ?? '',
-      to: `${search ?? ''}${PREFIX_END}`,
-      afterKey: cursor.nameKey,
-      afterId: cursor.id,
-      limit: size + 1,
-    }) as { name_key: string; id: string; doc: string }[];
-    const items = rows.slice(0, size).map((r) => JSON.parse(r.doc) as CustomerListItem);
-    const last = rows[size - 1];
-    return rows.length > size ? { items, next: { nameKey: last.name_key, id: last.id } } : { items };
+    const sql = listStatements(this.store.activeTable(customerListProjection));
+    const cursor = { partnerId, afterKey: after?.nameKey ?? '', afterId: after?.id ?? '' };
+    const keys = search
+      ? await this.searchKeys(sql, { ...cursor, from: search, to: `${search}${PREFIX_END}` }, search, size + 1)
+      : (this.store.statement(sql.page).all({ ...cursor, limit: size + 1 }) as KeyRow[]);
+    const select = this.store.statement(sql.document);
+    const items = keys.slice(0, size).flatMap((k) => {
+      const row = select.get({ partnerId, id: k.id }) as { doc: string } | undefined;
+      return row ? [JSON.parse(row.doc) as CustomerListItem] : [];
+    });
+    const last = keys[size - 1];
+    return keys.length > size ? { items, next: { nameKey: last.name_key, id: last.id } } : { items };
   }
+
+  private async searchKeys(sql: ListStatements, params: SearchParams, search: string, limit: number): Promise<KeyRow[]> {
+    const byDomain = this.store.statement(sql.byDomain).all({ ...params, limit: DOMAIN_SORT_LIMIT + 1 }) as KeyRow[];
+    if (byDomain.length > DOMAIN_SORT_LIMIT) return this.scanInNameOrder(sql, params, search, limit);
+    // (prefix, '') precedes every key with the prefix, since ids are never empty.
+    const start = compareKeys(params.afterKey, params.from) < 0 ? { startKey: params.from, startId: '' } : { startKey: params.afterKey, startId: params.afterId };
+    const byName = this.store.statement(sql.byName).all({ partnerId: params.partnerId, to: params.to, ...start, limit }) as KeyRow[];
+    return mergeUnique(byName, byDomain.sort(byListOrder), limit);
+  }
+
+  /**
+   * Many domains match: walk the list in name order from the cursor, a bounded step at a time,
+   * keeping what matches by name or domain, until a page is full or the list ends.
+   */
+  private async scanInNameOrder(sql: ListStatements, params: SearchParams, search: string, limit: number): Promise<KeyRow[]> {
+    const step = this.store.statement(sql.step);
+    const found: KeyRow[] = [];
+    for (let { afterKey, afterId } = params; ; ) {
+      const rows = step.all({ partnerId: params.partnerId, afterKey, afterId, limit: SCAN_STEP }) as (KeyRow & { domain_key: string })[];
+      for (const row of rows) {
+        const matches = row.name_key.startsWith(search) || row.domain_key.startsWith(search);
+        if (matches && found.push({ name_key: row.name_key, id: row.id }) === limit) return found;
+      }
+      if (rows.length < SCAN_STEP) return found;
+      ({ name_key: afterKey, id: afterId } = rows[rows.length - 1]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+type ListStatements = ReturnType<typeof listStatements>;
+type SearchParams = { partnerId: string; afterKey: string; afterId: string; from: string; to: string };
+
+function byListOrder(a: KeyRow, b: KeyRow): number {
+  return compareKeys(a.name_key, b.name_key) || compareKeys(a.id, b.id);
+}
+
+/** Two lists in list order merged into one, each customer once, up to `limit`. */
+function mergeUnique(a: KeyRow[], b: KeyRow[], limit: number): KeyRow[] {
+  const merged: KeyRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (merged.length < limit && (i < a.length || j < b.length)) {
+    const order = i >= a.length ? 1 : j >= b.length ? -1 : byListOrder(a[i], b[j]);
+    if (order <= 0) merged.push(a[i++]);
+    else merged.push(b[j++]);
+    if (order === 0) j++;
+  }
+  return merged;
 }

@@ -1,0 +1,316 @@
+#!/usr/bin/env node
+// The performance benchmark (issue 10): every figure beside its baseline measured in the same run,
+// since these machines are shared and noisy. Needs `npm run build` first. Seeds its own data
+// straight into SQLite. Writes bench/results/<date>.json and .md.
+//   npm run bench -- [--quick] [--only rebuild,search,asof,commands]   (or node scripts/bench.js …)
+// --quick: small sizes and no thresholds (CI keeps it working), well under a minute.
+const { fork } = require('node:child_process');
+const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir, cpus } = require('node:os');
+const { join } = require('node:path');
+const { randomBytes } = require('node:crypto');
+const { parseArgs } = require('node:util');
+const Database = require('better-sqlite3');
+const { SignJWT } = require('jose');
+const { load } = require('./bench/load');
+const { seedEvents } = require('./bench/seed');
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', default: 'rebuild,search,asof,commands' } } });
+const QUICK = values.quick;
+const ONLY = new Set(values.only.split(','));
+const SIZES = QUICK
+  ? { small: 1_000, large: 10_000, rebuildCustomers: 2_000, asOfEvents: 1_000, seconds: 1, commandSeconds: 2, rounds: 1, concurrency: 64 }
+  : { small: 10_000, large: 1_000_000, rebuildCustomers: 200_000, asOfEvents: 10_000, seconds: 5, commandSeconds: 6, rounds: 3, concurrency: 64 };
+const ROOT = join(__dirname, '..');
+const DIST = join(ROOT, 'dist/libs');
+const SECRET = randomBytes(48).toString('base64url');
+const PARTNER = 'bench';
+
+const results = { date: new Date().toISOString(), quick: QUICK, cpus: cpus().length, sizes: SIZES, sections: {}, checks: [] };
+const log = (...a) => console.log(...a);
+
+function check(item, what, value, limit) {
+  const pass = value <= limit;
+  results.checks.push({ item, what, value: round(value), limit, pass: QUICK ? null : pass });
+  log(`  ${QUICK ? '·' : pass ? 'PASS' : 'FAIL'} ${what}: ${round(value)} (≤ ${limit})`);
+}
+const round = (x) => Math.round(x * 100) / 100;
+
+async function token() {
+  return new SignJWT({ partner_id: PARTNER, partner_type: 'direct-csp', roles: ['admin-agent', 'auditor'] })
+    .setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setIssuer('bench').setAudience('bench').setExpirationTime('2h')
+    .sign(new TextEncoder().encode(SECRET));
+}
+
+/** The service on `dataDir`, embedded stores, projector in-process. */
+async function startService(dataDir, port) {
+  const child = fork(join(ROOT, 'dist/apps/api/src/main.js'), [], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'bench', AUTH_AUDIENCE: 'bench' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await waitReady(port, '/health/ready', 'GET');
+  return child;
+}
+
+async function waitReady(port, path, method) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+      if (res.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} never became ready`);
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** The event loop's delay p99 in the service since the last call (prom-client resets it per scrape). */
+async function loopDelayP99(port) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const m = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
+  return m ? Number(m[1]) * 1000 : NaN;
+}
+
+async function rebuildInto(dataDir) {
+  const rs = require(join(DIST, 'read-side/src/index.js'));
+  const { SqliteEventStore } = require(join(DIST, 'event-store/src/index.js'));
+  const events = new SqliteEventStore(join(dataDir, 'events.sqlite'));
+  const views = rs.embeddedViews(join(dataDir, 'views.sqlite'));
+  const began = process.hrtime.bigint();
+  await rs.rebuildViews(Object.values(rs.PROJECTIONS), { events, writer: views.writer, generations: views.generations });
+  const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  await views.close();
+  await events.close();
+  return ms;
+}
+
+/** The raw minimum of a rebuild: read and parse the log once, upsert one final row per customer and view, in batches. */
+function rawMinimum(dataDir) {
+  const events = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+  const out = new Database(join(dataDir, 'raw.sqlite'));
+  out.pragma('journal_mode = WAL');
+  out.pragma('synchronous = NORMAL');
+  out.exec('CREATE TABLE a (k TEXT PRIMARY KEY, doc TEXT); CREATE TABLE b (k TEXT PRIMARY KEY, doc TEXT)');
+  const upA = out.prepare('INSERT INTO a VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET doc = excluded.doc');
+  const upB = out.prepare('INSERT INTO b VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET doc = excluded.doc');
+  const page = events.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT 5000');
+  const began = process.hrtime.bigint();
+  for (let after = 0; ; ) {
+    const rows = page.all(after);
+    if (rows.length === 0) break;
+    const docs = new Map();
+    for (const r of rows) docs.set(r.stream, { data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), revision: r.revision });
+    out.transaction(() => {
+      for (const [k, d] of docs) {
+        const json = JSON.stringify(d);
+        upA.run(k, json);
+        upB.run(k, json);
+      }
+    })();
+    after = rows[rows.length - 1].position;
+  }
+  const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  events.close();
+  out.close();
+  return ms;
+}
+
+async function benchRebuild() {
+  log(`rebuild: ${SIZES.rebuildCustomers * 5} events into both views`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-rebuild-'));
+  try {
+    const seeded = await seedEvents(join(dir, 'events.sqlite'), { customers: SIZES.rebuildCustomers });
+    const raw = rawMinimum(dir);
+    const rebuild = await rebuildInto(dir);
+    results.sections.rebuild = { events: seeded.events, rawMinimumMs: round(raw), rebuildMs: round(rebuild), ratio: round(rebuild / raw) };
+    log(`  raw minimum ${raw.toFixed(0)} ms, rebuild ${rebuild.toFixed(0)} ms, ratio ${(rebuild / raw).toFixed(2)}`);
+    check(4, `rebuild of ${seeded.events} events into both views, seconds`, rebuild / 1000, 10);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A data dir with `customers` relationships (and a long stream), views built. */
+async function dataset(customers, longStream) {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${customers}-`));
+  const t = Date.now();
+  const seeded = await seedEvents(join(dir, 'events.sqlite'), { customers, partners: [PARTNER], longStream });
+  const seedMs = Date.now() - t;
+  const rebuildMs = await rebuildInto(dir);
+  log(`  seeded ${seeded.events} events in ${seedMs} ms, views built in ${rebuildMs.toFixed(0)} ms`);
+  return { dir, seeded };
+}
+
+async function readScenarios(port, auth, seeded) {
+  const ids = seeded.ids.map((c) => c.tenantId);
+  const get = (path) => ({ method: 'GET', path, headers: auth });
+  // A continuation deep into the list: walk 20 pages of 100 first.
+  let continuation;
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/customers?size=100${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ''}`, { headers: auth });
+    continuation = (await res.json()).continuationToken;
+  }
+  const domainPrefix = seeded.ids.length ? 'ab' : 'a';
+  const scenarios = {
+    'name search': (i) => get(`/v1/customers?search=${['co', 'fab', 'north', 'ada'][i % 4]}&size=50`),
+    'domain search': (i) => get(`/v1/customers?search=${domainPrefix}${'0123456789abcdef'[i % 16]}&size=50`),
+    'plain page': () => get('/v1/customers?size=50'),
+    'deep page': () => get(`/v1/customers?size=50&continuation=${encodeURIComponent(continuation)}`),
+    detail: (i) => get(`/v1/customers/${ids[(i * 7919) % ids.length]}`),
+  };
+  const out = {};
+  for (const [name, request] of Object.entries(scenarios)) {
+    const r = await load({ port, concurrency: 8, seconds: SIZES.seconds, request });
+    out[name] = { perSecond: round(r.perSecond), p50: round(r.p50), p99: round(r.p99), failures: r.failures };
+  }
+  return out;
+}
+
+async function benchSearch() {
+  const token_ = await token();
+  const auth = { authorization: `Bearer ${token_}` };
+  const bySize = {};
+  for (const [label, customers] of [['small', SIZES.small], ['large', SIZES.large]]) {
+    log(`search and reads at ${customers} customers`);
+    const { dir, seeded } = await dataset(customers, label === 'small' ? SIZES.asOfEvents : 0);
+    const port = 4200 + (label === 'small' ? 1 : 2);
+    const service = await startService(dir, port);
+    try {
+      bySize[label] = { customers, reads: await readScenarios(port, auth, seeded) };
+      for (const [n, r] of Object.entries(bySize[label].reads)) log(`  ${n}: ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failures} failed`);
+      if (label === 'large') {
+        // Mixed load: searches, lists, details and writes together; the event loop watched.
+        await loopDelayP99(port);
+        const ids = seeded.ids.map((c) => c.tenantId);
+        const detailAlone = await load({ port, concurrency: 4, seconds: SIZES.seconds, request: (i) => ({ method: 'GET', path: `/v1/customers/${ids[(i * 31) % ids.length]}`, headers: auth }) });
+        await loopDelayP99(port);
+        const [detailMixed] = await Promise.all([
+          load({ port, concurrency: 4, seconds: SIZES.seconds, request: (i) => ({ method: 'GET', path: `/v1/customers/${ids[(i * 31) % ids.length]}`, headers: auth }) }),
+          load({ port, concurrency: 4, seconds: SIZES.seconds, request: (i) => ({ method: 'GET', path: `/v1/customers?search=${['co', 'ab', 'fa', 'wi'][i % 4]}&size=50`, headers: auth }) }),
+          load({ port, concurrency: 2, seconds: SIZES.seconds, request: () => ({ method: 'GET', path: '/v1/customers?size=50', headers: auth }) }),
+          load({ port, concurrency: 2, seconds: SIZES.seconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[(i * 13) % ids.length]}/rename`, headers: auth, body: { companyName: `Renamed ${i}` } }) }),
+        ]);
+        const loopP99 = await loopDelayP99(port);
+        bySize.mixed = { detailAloneP99: round(detailAlone.p99), detailWithSearchesP99: round(detailMixed.p99), eventLoopDelayP99Ms: round(loopP99) };
+        log(`  mixed: detail p99 alone ${detailAlone.p99.toFixed(1)} ms, with searches ${detailMixed.p99.toFixed(1)} ms; event-loop delay p99 ${loopP99.toFixed(1)} ms`);
+      } else {
+        bySize.asOf = await benchAsOf(port, auth, seeded.long);
+      }
+    } finally {
+      await stop(service);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  results.sections.reads = bySize;
+  for (const n of Object.keys(bySize.small.reads)) check(1, `${n}: p99 at ${SIZES.large} / p99 at ${SIZES.small}`, bySize.large.reads[n].p99 / bySize.small.reads[n].p99, 2);
+  check(2, 'event-loop delay p99 under mixed load, ms', bySize.mixed.eventLoopDelayP99Ms, 20);
+  check(2, 'detail p99 with searches / alone', bySize.mixed.detailWithSearchesP99 / bySize.mixed.detailAloneP99, 2);
+  const a = bySize.asOf;
+  check(3, 'as-of by revision p99 / history page p99', a.byRevision.p99 / a.historyPage.p99, 2);
+  check(3, 'as-of by time p99 / history page p99', a.byTime.p99 / a.historyPage.p99, 2);
+}
+
+async function benchAsOf(port, auth, long) {
+  log(`as-of on a ${long.events}-event stream`);
+  const path = `/v1/customers/${long.tenantId}`;
+  const n = long.events;
+  // One fold of the whole stream first (the snapshots are made then), as any first as-of would.
+  await fetch(`http://127.0.0.1:${port}${path}/as-of?revision=${n - 1}`, { headers: auth });
+  const run = (request) => load({ port, concurrency: 4, seconds: SIZES.seconds, request });
+  const historyPage = await run((i) => ({ method: 'GET', path: `${path}/history?fromRevision=${(i * 97) % (n - 100)}&limit=100`, headers: auth }));
+  const byRevision = await run((i) => ({ method: 'GET', path: `${path}/as-of?revision=${(i * 97) % n}`, headers: auth }));
+  const byTime = await run((i) => ({ method: 'GET', path: `${path}/as-of?at=${new Date(long.startMs + ((i * 97) % n) * 60_000 + 30_000).toISOString()}`, headers: auth }));
+  const out = Object.fromEntries(Object.entries({ historyPage, byRevision, byTime }).map(([k, r]) => [k, { perSecond: round(r.perSecond), p50: round(r.p50), p99: round(r.p99), failures: r.failures }]));
+  for (const [k, r] of Object.entries(out)) log(`  ${k}: ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failures} failed`);
+  return out;
+}
+
+async function benchCommands() {
+  log(`commands: durable renames vs a Nest hello-world, c=${SIZES.concurrency}`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-commands-'));
+  const hello = fork(join(__dirname, 'bench/hello-server.js'), [], { env: { ...process.env, PORT: '4101' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let service;
+  try {
+    const seeded = await seedEvents(join(dir, 'events.sqlite'), { customers: 500, partners: [PARTNER] });
+    await rebuildInto(dir);
+    await waitReady(4101, '/v1/hello', 'POST');
+    service = await startService(dir, 4102);
+    const auth = { authorization: `Bearer ${await token()}` };
+    const ids = seeded.ids.map((c) => c.tenantId);
+    const rounds = [];
+    let peakRss = 0;
+    const rss = setInterval(() => {
+      try {
+        const status = require('node:fs').readFileSync(`/proc/${service.pid}/status`, 'utf8');
+        peakRss = Math.max(peakRss, Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
+      } catch {}
+    }, 500);
+    for (let r = 0; r < SIZES.rounds; r++) {
+      const base = await load({ port: 4101, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: (i) => ({ method: 'POST', path: '/v1/hello', headers: auth, body: { companyName: `Name ${i}` } }) });
+      const cmd = await load({ port: 4102, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[i % ids.length]}/rename`, headers: auth, body: { companyName: `Name ${r}-${i}` } }) });
+      rounds.push({ helloPerSecond: round(base.perSecond), commandsPerSecond: round(cmd.perSecond), commandP99: round(cmd.p99), failures: cmd.failures, ratio: round(cmd.perSecond / base.perSecond) });
+      log(`  round ${r + 1}: hello-world ${base.perSecond.toFixed(0)} req/s, durable renames ${cmd.perSecond.toFixed(0)}/s (p99 ${cmd.p99.toFixed(1)} ms, ${cmd.failures} failed), ratio ${(cmd.perSecond / base.perSecond).toFixed(2)}`);
+    }
+    clearInterval(rss);
+    const ratios = rounds.map((x) => x.ratio).sort((a, b) => a - b);
+    const median = ratios[Math.floor(ratios.length / 2)];
+    results.sections.commands = { concurrency: SIZES.concurrency, rounds, medianRatio: median, peakRssMb: round(peakRss) };
+    log(`  median ratio ${median}, peak RSS ${peakRss.toFixed(0)} MB`);
+    check(5, 'hello-world / durable renames (≤ 1/0.60)', 1 / median, round(1 / 0.6));
+    check(5, 'peak RSS of the service, MB', peakRss, 250);
+  } finally {
+    if (service) await stop(service);
+    await stop(hello);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function markdown() {
+  const rows = results.checks.map((c) => `| ${c.item} | ${c.what} | ${c.value} | ≤ ${c.limit} | ${c.pass === null ? '–' : c.pass ? 'pass' : 'FAIL'} |`);
+  const reads = results.sections.reads;
+  const readRows = reads
+    ? Object.keys(reads.small.reads).map((n) => `| ${n} | ${reads.small.reads[n].p99} | ${reads.large.reads[n].p99} | ${reads.large.reads[n].perSecond} |`)
+    : [];
+  return [
+    `# Benchmark ${results.date}${QUICK ? ' (quick: small sizes, no thresholds)' : ''}`,
+    '',
+    `${results.cpus} cores; sizes ${JSON.stringify(SIZES)}`,
+    '',
+    '| item | measure | value | bound | |',
+    '|---|---|---|---|---|',
+    ...rows,
+    ...(reads ? ['', `| read | p99 ms at ${SIZES.small} | p99 ms at ${SIZES.large} | req/s at ${SIZES.large} |`, '|---|---|---|---|', ...readRows] : []),
+    ...(results.sections.rebuild ? ['', `Rebuild: ${JSON.stringify(results.sections.rebuild)}`] : []),
+    ...(results.sections.commands ? ['', `Commands: ${JSON.stringify(results.sections.commands)}`] : []),
+    '',
+  ].join('\n');
+}
+
+async function main() {
+  if (ONLY.has('rebuild')) await benchRebuild();
+  if (ONLY.has('search') || ONLY.has('asof')) await benchSearch();
+  if (ONLY.has('commands')) await benchCommands();
+  const out = join(ROOT, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  const name = `${results.date.slice(0, 19).replace(/:/g, '-')}${QUICK ? '-quick' : ''}`;
+  writeFileSync(join(out, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(out, `${name}.md`), markdown());
+  log(`\nwrote bench/results/${name}.json and .md`);
+  const failed = results.checks.filter((c) => c.pass === false);
+  if (failed.length) {
+    log(`${failed.length} bound(s) not met`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
