@@ -70,7 +70,7 @@ export class Load {
   }
 
   private async rename(id: string, keyed: boolean): Promise<void> {
-    const outcome = await this.request('rename', 'POST', `/v1/customers/${id}/rename`, { companyName: `Renamed ${randomUUID().slice(0, 8)}` }, keyed);
+    const outcome = await this.request(keyed ? 'rename' : 'unkeyed rename', 'POST', `/v1/customers/${id}/rename`, { companyName: `Renamed ${randomUUID().slice(0, 8)}` }, keyed);
     if (acknowledged(outcome)) this.acks.push({ id, revision: outcome.body.revision });
   }
 

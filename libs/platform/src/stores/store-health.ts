@@ -35,6 +35,11 @@ export class StoreHealth {
     this.logger.log(`${store}: ${trouble === 'full' ? 'writes succeed again' : 'answering again'}`);
   }
 
+  /** Whether the last calls to `store` found it out of reach (until one succeeds again). */
+  isOut(store: StoreName): boolean {
+    return this.troubles.get(store) === 'unavailable';
+  }
+
   /** Stores whose disk is full right now: readiness is red until a write succeeds there. */
   full(): StoreName[] {
     return [...this.troubles].filter(([, t]) => t === 'full').map(([store]) => store);

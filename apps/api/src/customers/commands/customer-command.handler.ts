@@ -2,15 +2,16 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, CustomerEventType, customerStream, decide, DomainError, EventMetadata, SCHEMA_VERSIONS } from '@app/domain';
 import { EVENT_WRITER, EventReader, EventWriter, eventIdFor, formatPosition, WrongExpectedVersion } from '@app/event-store';
-import { ApplicationError, currentTraceContext, Metrics, observeStore, RevisionConflict, StorageFull, StoreUnavailable, TooMuchContention, traced } from '@app/platform';
+import { ApplicationError, currentTraceContext, Metrics, observeStore, RevisionConflict, StorageFull, StoreHealth, StoreUnavailable, TooMuchContention, traced } from '@app/platform';
 import { OPENED_EVENT_READER, PersonalDataVault } from '@app/runtime';
 import { IdempotencyService, IdempotentRequest } from '../../idempotency/idempotency.service';
 import { FoldedStreams } from './folded-streams';
 import { KeyedLock, LockWaitTimeout } from './keyed-lock';
 
-// Commands to one customer queue behind each other; one stuck on a slow event store must not make
-// the queue behind it wait past the 2 s a request may take (each store call has its own bound).
-const LOCK_WAIT_MS = 500;
+// Commands to one customer queue behind each other. While the event store is out, one stuck on it
+// must not make the queue behind it wait past the 2 s a request may take: they ask this often
+// whether to give up (the command ahead's own call is bounded by STORE_CALL_TIMEOUT_MS).
+const GIVE_UP_CHECK_MS = 200;
 
 /** What the HTTP edge puts on the command bus: a valid domain command and the request's conditions. */
 export class HandleCustomerCommand {
@@ -41,7 +42,7 @@ type Outcome = 'appended' | 'unchanged' | 'replayed' | 'rejected' | 'conflict' |
  */
 @CommandHandler(HandleCustomerCommand)
 export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCommand, WriteResponse> {
-  private readonly lock = new KeyedLock(LOCK_WAIT_MS);
+  private readonly lock: KeyedLock;
   private readonly logger = new Logger('Commands');
   private readonly streams: FoldedStreams;
 
@@ -52,7 +53,9 @@ export class CustomerCommandHandler implements ICommandHandler<HandleCustomerCom
     private readonly idempotency: IdempotencyService,
     private readonly vault: PersonalDataVault,
     private readonly metrics: Metrics,
+    stores: StoreHealth,
   ) {
+    this.lock = new KeyedLock({ when: () => stores.isOut('event-store'), everyMs: GIVE_UP_CHECK_MS });
     const observed: Pick<EventReader, 'readStream'> = {
       readStream: (stream, options) => observeStore(metrics, 'event_store', 'read_stream', { 'customer.stream': stream }, () => reader.readStream(stream, options)),
     };
