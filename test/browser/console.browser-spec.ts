@@ -175,7 +175,10 @@ function contact(city: string) {
 
     await tabA.getByRole('button', { name: 'Reload the account' }).click();
     await tabA.getByText('Changed by someone else since you opened it').waitFor({ state: 'detached' });
-    await tabA.waitForFunction("document.querySelector('#billing-defaultAddress-city')?.value === 'Seattle'");
+    // Polled through the locator: a string predicate is eval'd in the page, which its CSP forbids.
+    for (const deadline = Date.now() + 10_000; (await tabA.getByLabel('City').inputValue()) !== 'Seattle'; await tabA.waitForTimeout(50)) {
+      if (Date.now() > deadline) throw new Error('the reloaded account never showed the city the other tab saved');
+    }
     expect(await tabA.getByLabel('Phone number (optional)').inputValue()).toBe('+1 425 555 0100');
 
     await tabA.getByRole('button', { name: 'Grant self-purchase of Azure savings plan' }).click();

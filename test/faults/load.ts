@@ -23,7 +23,8 @@ export interface Ack {
 export class Load {
   readonly samples: Sample[] = [];
   readonly acks: Ack[] = [];
-  private readonly known: string[] = [];
+  /** Customers established and acknowledged. */
+  readonly known: string[] = [];
   private readonly listed: string[] = [];
   private running = false;
   private workers: Promise<void>[] = [];
@@ -69,9 +70,11 @@ export class Load {
     }
   }
 
-  private async rename(id: string, keyed: boolean): Promise<void> {
-    const outcome = await this.request(keyed ? 'rename' : 'unkeyed rename', 'POST', `/v1/customers/${id}/rename`, { companyName: `Renamed ${randomUUID().slice(0, 8)}` }, keyed);
+  /** One rename, its answer, and (when acknowledged) its ack kept like the load's own. */
+  async rename(id: string, keyed: boolean): Promise<HttpOutcome> {
+    const outcome = await this.request('rename', 'POST', `/v1/customers/${id}/rename`, { companyName: `Renamed ${randomUUID().slice(0, 8)}` }, keyed);
     if (acknowledged(outcome)) this.acks.push({ id, revision: outcome.body.revision });
+    return outcome;
   }
 
   private async list(): Promise<void> {

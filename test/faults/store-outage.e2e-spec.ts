@@ -67,9 +67,10 @@ describeIf(SUITE, () => {
   });
 
   /** Takes a store out, watches readiness and the load, brings the store back, waits for green. */
-  async function outage(name: string, check: string, begin: () => Promise<void> | void, end: () => Promise<void> | void) {
+  async function outage(name: string, check: string, begin: () => Promise<void> | void, end: () => Promise<void> | void, during?: () => Promise<void>) {
     const from = Date.now();
     await begin();
+    await during?.();
     const probes: ReadyProbe[] = [];
     while (Date.now() - from < OUTAGE_MS) {
       probes.push(await probeReady());
@@ -88,6 +89,9 @@ describeIf(SUITE, () => {
       const status = s.outcome.status;
       if (status === undefined) return true;
       if (status >= 200 && status < 300) return false;
+      // The two views are projected apart: after an outage the list may show a customer the
+      // detail view has not projected yet. An honest answer; the views converge (last test).
+      if (s.route === 'detail' && status === 404) return false;
       return !(status === 503 && s.outcome.headers?.['retry-after'] && s.outcome.body?.code === 'STORE_UNAVAILABLE');
     });
     expect(dishonest.map(describeSample)).toEqual([]);
@@ -98,6 +102,13 @@ describeIf(SUITE, () => {
     expect(probes.some((p) => p.status === 503 && p.checks?.[check] === 'down')).toBe(true);
     expect(green).toBe(true);
     return samples;
+  }
+
+  /** With MongoDB out, a write without an Idempotency-Key needs only the event store. */
+  async function unkeyedRenameGoesOn(): Promise<void> {
+    await sleep(300);
+    const outcome = await load.rename(load.known[0], false);
+    expect({ status: outcome.status, code: outcome.body?.code }).toEqual({ status: 200, code: undefined });
   }
 
   const servedDuring = (samples: Sample[], routes: string[]) =>
@@ -121,13 +132,13 @@ describeIf(SUITE, () => {
   }, 90_000);
 
   it('MongoDB frozen (SIGSTOP): reads and keyed writes answer 503 fast, unkeyed writes and the history go on', async () => {
-    const samples = await outage('mongodb-frozen', 'viewStore', () => ferret.pause(), () => ferret.resume());
-    expect({ history: servedDuring(samples, ['history']) > 0, unkeyedRenames: servedDuring(samples, ['unkeyed rename']) > 0 }).toEqual({ history: true, unkeyedRenames: true });
+    const samples = await outage('mongodb-frozen', 'viewStore', () => ferret.pause(), () => ferret.resume(), unkeyedRenameGoesOn);
+    expect(servedDuring(samples, ['history'])).toBeGreaterThan(0);
   }, 90_000);
 
   it('MongoDB killed and restarted on its data: the same, and it comes back by itself', async () => {
-    const samples = await outage('mongodb-killed', 'viewStore', () => ferret.kill(), () => ferret.restart());
-    expect({ history: servedDuring(samples, ['history']) > 0, unkeyedRenames: servedDuring(samples, ['unkeyed rename']) > 0 }).toEqual({ history: true, unkeyedRenames: true });
+    const samples = await outage('mongodb-killed', 'viewStore', () => ferret.kill(), () => ferret.restart(), unkeyedRenameGoesOn);
+    expect(servedDuring(samples, ['history'])).toBeGreaterThan(0);
   }, 90_000);
 
   it('loses no acknowledged write, and the views converge on the history', async () => {
