@@ -1,11 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { EsdbDouble, startEsdbDouble } from '../support/esdb-double';
 import { FerretDbProcess } from '../support/ferretdb-process';
 import { mongoUri } from '../support/mongodb';
 import { TEST_MASTER_KEY } from '../support/stores';
-import { assertBuilt, killAll, randomSecret, send, ServiceProcess, sleep, startService } from '../support/service-process';
+import { assertBuilt, killAll, randomSecret, restartablePort, send, ServiceProcess, sleep, startService } from '../support/service-process';
 import { Load, Sample } from './load';
 
 // What the issue promises while a store is out: an answer within 2 s, readiness within 1 s.
@@ -18,6 +20,15 @@ const SUITE = 'store outages (real service process, own FerretDB, EventStoreDB d
 const ferretDb = mongoUri(SUITE) ? FerretDbProcess.binary() : {};
 if (mongoUri(SUITE) && !ferretDb.path) throw new Error(`${SUITE}: no FerretDB binary (${ferretDb.reason})`);
 const describeIf = ferretDb.path ? describe : describe.skip;
+
+const execFileAsync = promisify(execFile);
+const PROBE = `
+const at = performance.now();
+fetch(process.argv[1], { signal: AbortSignal.timeout(5000) })
+  .then(async (res) => ({ ms: Math.round(performance.now() - at), status: res.status, checks: (await res.json()).checks }))
+  .catch(() => ({ ms: Math.round(performance.now() - at) }))
+  .then((probe) => console.log(JSON.stringify(probe)));
+`;
 
 interface ReadyProbe {
   readonly ms: number;
@@ -32,13 +43,13 @@ describeIf(SUITE, () => {
   let service: ServiceProcess;
   let auth: string;
   let load: Load;
-  const worst: Record<string, { worstMs: number; requests: number; unavailable: number }> = {};
+  const worst: Record<string, { worstMs: number; requests: number; unavailable: number; readyWorstMs: number }> = {};
 
   beforeAll(async () => {
     assertBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'customer-accounts-faults-'));
     ferret = await FerretDbProcess.start(ferretDb.path!, dataDir);
-    double = await startEsdbDouble();
+    double = await startEsdbDouble({ port: await restartablePort() });
     service = await startService({
       dataDir,
       secret: randomSecret(),
@@ -82,7 +93,12 @@ describeIf(SUITE, () => {
     await sleep(1000);
 
     const samples = load.between(from, to);
-    worst[name] = { worstMs: Math.max(0, ...samples.map((s) => s.ms)), requests: samples.length, unavailable: samples.filter((s) => s.outcome.status === 503).length };
+    worst[name] = {
+      worstMs: Math.max(0, ...samples.map((s) => s.ms)),
+      requests: samples.length,
+      unavailable: samples.filter((s) => s.outcome.status === 503).length,
+      readyWorstMs: Math.max(0, ...probes.map((p) => p.ms)),
+    };
     const describeSample = (s: Sample) => `${s.route} ${s.outcome.status ?? s.outcome.error} ${s.outcome.body?.code ?? ''} ${s.ms} ms`;
     // Only 2xx, or 503 with Retry-After; never a 500, a hang or a dropped connection.
     const dishonest = samples.filter((s) => {
@@ -100,7 +116,8 @@ describeIf(SUITE, () => {
     // Readiness: always within its bound, red naming the store while it was out, green by itself after.
     expect(probes.filter((p) => p.ms > READY_BOUND_MS)).toEqual([]);
     expect(probes.some((p) => p.status === 503 && p.checks?.[check] === 'down')).toBe(true);
-    expect(green).toBe(true);
+    // The service's own account of what it saw, when it did not come back by itself.
+    expect({ green, log: green ? '' : service.output().slice(-6000) }).toEqual({ green: true, log: '' });
     return samples;
   }
 
@@ -168,10 +185,13 @@ describeIf(SUITE, () => {
     expect(differing).toEqual([]);
   }, 120_000);
 
+  /**
+   * Timed in a process of its own: this one hosts the EventStoreDB double and the load, and its
+   * busy event loop would add its own delays to the service's answer time.
+   */
   async function probeReady(): Promise<ReadyProbe> {
-    const at = Date.now();
-    const outcome = await send(service, 'GET', '/health/ready', { timeoutMs: 5000 }).outcome;
-    return { ms: Date.now() - at, status: outcome.status, checks: outcome.body?.checks };
+    const { stdout } = await execFileAsync(process.execPath, ['-e', PROBE, `${service.baseUrl}/health/ready`], { timeout: 10_000 });
+    return JSON.parse(stdout) as ReadyProbe;
   }
 
   async function untilReady(timeoutMs: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
-import { bounded, freePort, sleep } from './service-process';
+import { bounded, restartablePort, sleep } from './service-process';
 
 /**
  * A FerretDB of a suite's own, as a real process on loopback, so the suite can freeze (SIGSTOP),
@@ -32,7 +32,7 @@ export class FerretDbProcess {
   }
 
   static async start(bin: string, dataDir: string): Promise<FerretDbProcess> {
-    const ferret = new FerretDbProcess(bin, await freePort(), dataDir);
+    const ferret = new FerretDbProcess(bin, await restartablePort(), dataDir);
     await ferret.restart();
     return ferret;
   }
@@ -53,6 +53,9 @@ export class FerretDbProcess {
       if (Date.now() > deadline) throw new Error('FerretDB did not accept connections within 20 s');
       await sleep(100);
     }
+    // What accepted must be this FerretDB, not something else on the port with ours failing to bind.
+    await sleep(300);
+    if (child.exitCode !== null) throw new Error(`FerretDB exited with ${child.exitCode} at start (port ${this.port} taken?)`);
   }
 
   pause(): void {

@@ -20,6 +20,24 @@ export function assertBuilt(): void {
 }
 
 /** A port nothing listens on right now: bind port 0, read what the kernel picked, let it go. */
+/**
+ * A free port below the kernel's ephemeral range (32768–60999 on Linux), for a server a test stops
+ * and starts again on the same port: while it is down, no `listen(0)` of a parallel suite and no
+ * outgoing connection can be given its port, as could happen to one taken from `freePort`.
+ */
+export async function restartablePort(): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolveFree) => {
+      const server = createServer();
+      server.once('error', () => resolveFree(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+    });
+    if (free) return port;
+    if (attempt > 50) throw new Error('No free port below the ephemeral range.');
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
