@@ -1,7 +1,8 @@
 import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EventReader, Position, positionKey } from '@app/event-store';
+import { Clock } from '@app/platform';
 import { createHash } from 'node:crypto';
-import { toProjectedEvent } from './projected-event';
+import { decodeForProjections } from './projected-event';
 import { ProjectionRunner } from './projection-runner';
 import { ViewDefinition } from './view-definition';
 import { ViewGenerations } from './view-generations';
@@ -13,6 +14,8 @@ export interface RebuildStores {
   readonly events: EventReader;
   readonly writer: ViewWriter;
   readonly generations: ViewGenerations;
+  /** When events are parked; without one, a parking is stamped with the event's own time. */
+  readonly clock?: Clock;
 }
 
 export interface Progress {
@@ -44,7 +47,7 @@ export interface GenerationTarget {
  */
 export async function projectGeneration<V extends ViewDocument>(
   projection: Projection<V>,
-  stores: Pick<RebuildStores, 'events' | 'writer'>,
+  stores: Pick<RebuildStores, 'events' | 'writer' | 'clock'>,
   generation: number,
   onProgress: (progress: Progress) => void = () => undefined,
 ): Promise<Position | null> {
@@ -59,7 +62,7 @@ export async function projectGeneration<V extends ViewDocument>(
  */
 export async function projectGenerations(
   targets: readonly GenerationTarget[],
-  { events, writer }: Pick<RebuildStores, 'events' | 'writer'>,
+  { events, writer, clock }: Pick<RebuildStores, 'events' | 'writer' | 'clock'>,
   onProgress: (progress: Progress) => void = () => undefined,
 ): Promise<(Position | null)[]> {
   const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
@@ -69,7 +72,7 @@ export async function projectGenerations(
     targets.map(async ({ projection, generation }) => {
       const start = (await writer.checkpoint(projection, generation)) ?? null;
       // From zero, this run writes every document of the generation: it need not look up keys it never wrote.
-      const runner = new ProjectionRunner({ projection, events, views: writer, generation, written: start === null ? new Set<string>() : undefined });
+      const runner = new ProjectionRunner({ projection, events, views: writer, generation, clock, written: start === null ? new Set<string>() : undefined });
       return { projection, runner, start, position: start, count: 0, reportedDone: false };
     }),
   );
@@ -85,7 +88,7 @@ export async function projectGenerations(
   while (views.some((v) => behind(v.position))) {
     const page = await events.readAll({ after: position ?? undefined, filter: FILTER, maxCount: PAGE });
     if (page.length === 0) break;
-    const decoded = page.map(toProjectedEvent);
+    const decoded = page.map(decodeForProjections);
     const end = page[page.length - 1].position;
     // Committed (and reported) a part at a time: smaller commits suit the slower stores better.
     for (let part = 0; part < page.length; part += COMMIT) {
