@@ -5,11 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { CustomerEvent, customerStream } from '@app/domain';
 import { comparePositions, Position, positionKey, SqliteEventStore } from '@app/event-store';
 import { embeddedViews } from './embedded/embedded-views';
+import { ParkedEvents } from './parked-events';
 import { ProjectionRunner } from './projection-runner';
 import { customerListProjection } from './projections/customer-list/customer-list.projection';
 import { retryParked } from './retry-parked';
 import { events, metadata, toAppend } from './testing/events';
 import { ViewPorts } from './view-ports';
+import { toProjectedEvent } from './projected-event';
 import { CustomerListItem, Projection } from './views';
 
 const PARTNER = 'partner-contoso-csp';
@@ -152,5 +154,41 @@ describe('ProjectionRunner: an event the projection cannot apply is parked', () 
     const renamed = await write(contoso.stream, events.renamed('Broken', 'Contoso again'));
     await caughtUp(renamed);
     expect((await views.writer.load(customerListProjection, [contoso.key]))[0].companyName).toBe('Contoso again');
+  });
+
+  it('a retry undone by a batch the live projector read before it is done again', async () => {
+    const contoso = customer();
+    await write(contoso.stream, established(contoso, 'Contoso Ltd'));
+    await write(contoso.stream, events.renamed('Contoso Ltd', 'Broken'));
+    const parkedAt = await write(contoso.stream, events.selfPurchaseGranted('AzureSavingsPlan'));
+    start(failingOn('Broken'));
+    await caughtUp(parkedAt);
+    await runner!.stop();
+    const [parked] = await views.parked.parked(customerListProjection);
+    const [before] = await views.writer.load(customerListProjection, [contoso.key]);
+
+    // Right after the retry's write, a customer's event lands and a projector batch that loaded the
+    // document before that write commits it on top of the old document.
+    let raced = false;
+    const racing: ParkedEvents = {
+      parked: (view, generation) => views.parked.parked(view, generation),
+      countParked: (view, generation) => views.parked.countParked(view, generation),
+      unpark: (view, generation, position) => views.parked.unpark(view, generation, position),
+      async replaceRetried(view, generation, document, expected, positions) {
+        const written = await views.parked.replaceRetried(view, generation, document, expected, positions);
+        if (written && !raced) {
+          raced = true;
+          const late = await write(contoso.stream, events.costManagementEnabled());
+          const [e] = (await store.readStream(contoso.stream, { fromRevision: 3n })).map(toProjectedEvent);
+          await views.writer.commit(customerListProjection, [customerListProjection.evolve(before, e!)!], late);
+        }
+        return written;
+      },
+    };
+
+    expect(await retryParked(customerListProjection, parked, { events: store, writer: views.writer, parked: racing })).toEqual({ retried: true, unparked: [parked.position] });
+    expect(raced).toBe(true);
+    const [item] = await views.writer.load(customerListProjection, [contoso.key]);
+    expect(item).toMatchObject({ companyName: 'Broken', selfPurchase: { resources: ['AzureSavingsPlan'] }, costManagement: { enabled: true }, revision: 3 });
   });
 });

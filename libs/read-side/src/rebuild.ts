@@ -2,6 +2,7 @@ import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EventReader, Position, positionKey } from '@app/event-store';
 import { Clock } from '@app/platform';
 import { createHash } from 'node:crypto';
+import { waitForLive } from './live-view';
 import { decodeForProjections } from './projected-event';
 import { ProjectionRunner } from './projection-runner';
 import { ViewDefinition } from './view-definition';
@@ -186,7 +187,7 @@ export async function verifyView<V extends ViewDocument>(
   const shadow = await generations.createShadow(projection);
   try {
     const reached = await projectGeneration(projection, stores, shadow, options.onProgress);
-    await waitForLive(stores.writer, projection, reached, options.liveWaitMs ?? 60_000);
+    await waitForLive(stores.writer, projection, reached, options.liveWaitMs ?? 60_000, 'the rebuilt position');
     const rebuilt = new Map<string, string>();
     for await (const doc of generations.documents(projection, shadow)) rebuilt.set(keyOf(doc), fingerprint(doc));
 
@@ -223,17 +224,6 @@ export async function verifyView<V extends ViewDocument>(
     };
   } finally {
     await generations.dropShadow(projection, shadow);
-  }
-}
-
-async function waitForLive(writer: ViewWriter, view: ViewDefinition, position: Position | null, timeoutMs: number): Promise<void> {
-  if (!position) return;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const live = await writer.checkpoint(view);
-    if (live && comparePositions(live, position) >= 0) return;
-    if (Date.now() > deadline) throw new Error(`The live ${view.name} view did not reach the rebuilt position within ${timeoutMs} ms: is a projector running?`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
