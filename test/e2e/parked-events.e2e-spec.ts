@@ -1,4 +1,4 @@
-import { customerStream } from '@app/domain';
+import { CUSTOMER_STREAM_PREFIX, customerStream } from '@app/domain';
 import { EVENT_READER, EVENT_WRITER, EventReader, EventWriter, formatPosition, positionFromKey } from '@app/event-store';
 import { CustomerListItem, customerListProjection, PARKED_EVENTS, ParkedEvents, VIEW_WRITER, ViewWriter } from '@app/read-side';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +31,8 @@ describe(`parked events: the projector goes on past an event it cannot apply (${
 
   /** Waits until both views have projected everything written so far. */
   async function caughtUp(): Promise<void> {
-    const [last] = await t.app.get<EventReader>(EVENT_READER).readAll({ direction: 'backwards', maxCount: 1 });
+    const filter = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
+    const [last] = await t.app.get<EventReader>(EVENT_READER).readAll({ filter, direction: 'backwards', maxCount: 1 });
     await projectedUpTo(writer, last.position, 60_000);
   }
 
