@@ -1,3 +1,6 @@
+import { propagation, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -58,10 +61,10 @@ function start(projection: Projection<CustomerListItem>, parkings: number[] = []
   runner.start();
 }
 
-async function write(stream: string, ...written: { type: string; data: unknown }[]): Promise<Position> {
+async function write(stream: string, event: { type: string; data: unknown }, traceparent?: string): Promise<Position> {
   const current = await store.readStream(stream);
   const expected = current.length === 0 ? 'no_stream' : current[current.length - 1].revision;
-  return (await store.append(stream, written.map((e) => toAppend(e, metadata({ partnerId: PARTNER }))), expected)).position;
+  return (await store.append(stream, [toAppend(event, { ...metadata({ partnerId: PARTNER }), traceparent })], expected)).position;
 }
 
 async function caughtUp(target: Position, timeoutMs = 10_000): Promise<void> {
@@ -154,6 +157,28 @@ describe('ProjectionRunner: an event the projection cannot apply is parked', () 
     const renamed = await write(contoso.stream, events.renamed('Broken', 'Contoso again'));
     await caughtUp(renamed);
     expect((await views.writer.load(customerListProjection, [contoso.key]))[0].companyName).toBe('Contoso again');
+  });
+
+  it("marks the parked event's span, in the trace of the command that wrote it, as failed", async () => {
+    const exporter = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }));
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const contoso = customer();
+      const traceId = 'a'.repeat(32);
+      await write(contoso.stream, established(contoso, 'Contoso Ltd'), `00-${traceId}-${'b'.repeat(16)}-01`);
+      const last = await write(contoso.stream, events.renamed('Contoso Ltd', 'Broken'), `00-${traceId}-${'c'.repeat(16)}-01`);
+      start(failingOn('Broken'));
+      await caughtUp(last);
+
+      const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+      const byName = (name: string) => spans.find((s) => s.name === name)!;
+      expect(byName('project CustomerRenamed')).toMatchObject({ attributes: expect.objectContaining({ 'projection.parked': true }), status: { code: SpanStatusCode.ERROR } });
+      expect(byName('project CustomerRelationshipEstablished').status.code).not.toBe(SpanStatusCode.ERROR);
+    } finally {
+      trace.disable();
+      propagation.disable();
+    }
   });
 
   it('a retry undone by a batch the live projector read before it is done again', async () => {

@@ -172,18 +172,23 @@ export class ProjectionRunner<V extends ViewDocument> {
     const projected = events.filter((e): e is ProjectedEvent => !isUndecodable(e));
     const attributes = { 'projection.name': projection.name, 'projection.events': count };
     await traced(`project ${projection.name}`, attributes, async (batchSpan) => {
-      const eventSpans = projected
-        .filter((e) => e.metadata.traceparent !== undefined)
-        .map((e) =>
-          startSpan(
-            `project ${e.event.type}`,
-            { 'projection.name': projection.name, 'customer.stream': customerStream(e.partnerId, e.tenantId), 'customer.revision': e.revision, 'partner.id': e.partnerId, 'event.type': e.event.type },
-            { kind: SpanKind.CONSUMER, parent: storedTraceContext(e.metadata), links: [{ context: batchSpan.spanContext() }] },
-          ),
-        );
+      const commands = projected.filter((e) => e.metadata.traceparent !== undefined);
+      const eventSpans = commands.map((e) =>
+        startSpan(
+          `project ${e.event.type}`,
+          { 'projection.name': projection.name, 'customer.stream': customerStream(e.partnerId, e.tenantId), 'customer.revision': e.revision, 'partner.id': e.partnerId, 'event.type': e.event.type },
+          { kind: SpanKind.CONSUMER, parent: storedTraceContext(e.metadata), links: [{ context: batchSpan.spanContext() }] },
+        ),
+      );
       batchSpan.addLinks(eventSpans.map((span) => ({ context: span.spanContext() })));
       try {
-        await this.fold(events, checkpoint);
+        const parked = await this.fold(events, checkpoint);
+        // The command's trace shows that its event was parked here rather than projected.
+        commands.forEach((e, i) => {
+          if (!parked.has(e.position)) return;
+          eventSpans[i].setAttribute('projection.parked', true);
+          failed(eventSpans[i], parked.get(e.position));
+        });
       } catch (error) {
         for (const span of eventSpans) failed(span, error);
         throw error;
@@ -201,7 +206,8 @@ export class ProjectionRunner<V extends ViewDocument> {
    * named as such in the parked events, serves better than one frozen for every customer. Store
    * failures are not caught here: they end the run, which starts again from the checkpoint.
    */
-  private async fold(events: (ProjectedEvent | UndecodableEvent)[], checkpoint: Position): Promise<void> {
+  /** Returns what each event it parked threw, by position key. */
+  private async fold(events: (ProjectedEvent | UndecodableEvent)[], checkpoint: Position): Promise<Map<string, unknown>> {
     const { projection, views, metrics, written } = this.options;
     const projected = events.filter((e): e is ProjectedEvent => !isUndecodable(e));
     const timed = <T>(operation: string, run: () => Promise<T>) => (metrics ? metrics.timed('views', operation, run) : run());
@@ -213,6 +219,7 @@ export class ProjectionRunner<V extends ViewDocument> {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     const parked: ParkedEvent[] = [];
+    const errors = new Map<string, unknown>();
     for (const e of events) {
       if (isUndecodable(e)) {
         parked.push(this.parking(e.undecodable, e.error, e.undecodable.created));
@@ -222,6 +229,7 @@ export class ProjectionRunner<V extends ViewDocument> {
       try {
         documents.set(key, projection.evolve(documents.get(key) ?? null, e));
       } catch (error) {
+        errors.set(e.position, error);
         const { eventId, revision, position, event, metadata } = e;
         parked.push(this.parking({ id: eventId, stream: customerStream(e.partnerId, e.tenantId), type: event.type, revision, position }, error, new Date(metadata.occurredAt)));
       }
@@ -234,6 +242,7 @@ export class ProjectionRunner<V extends ViewDocument> {
     this.committedSinceFailure = true;
     if (written) for (const doc of changed) written.add(`${doc.partnerId}/${doc.id}`);
     if (parked.length > 0) this.hooks.onParked?.(parked);
+    return errors;
   }
 
   private parking(
