@@ -335,6 +335,10 @@ export type ProjectionStatusDto = {
      * How long the oldest unprojected event has waited.
      */
     lagSeconds: number;
+    /**
+     * Events the active generation set aside because the projection could not apply them (`npm run cli -- parked list`).
+     */
+    parkedEvents: number;
 };
 
 export type ProjectionsDto = {

@@ -1,6 +1,7 @@
 import { ViewPorts } from '@app/read-side';
 import { accountDetailReaderContract } from './account-detail-reader.contract';
 import { customerListReaderContract } from './customer-list-reader.contract';
+import { parkedEventsContract } from './parked-events.contract';
 import { storePerTest } from './store-per-test';
 import { viewGenerationsContract } from './view-generations.contract';
 import { viewWriterContract } from './view-writer.contract';
@@ -23,5 +24,6 @@ export function viewStoreContract(
     customerListReaderContract(vs);
     accountDetailReaderContract(vs);
     viewGenerationsContract(vs);
+    parkedEventsContract(vs);
   });
 }

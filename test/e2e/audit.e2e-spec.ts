@@ -401,7 +401,7 @@ describe('audit over HTTP (embedded)', () => {
       const items = res.body.items as { name: string; checkpoint: string | null; head: string | null; lagEvents: number }[];
       expect(items.map((i) => i.name).sort()).toEqual(['account-detail', 'customer-list']);
       for (const item of items) {
-        expect(item).toEqual({ name: item.name, generation: 1, checkpoint: last.position, head: last.position, lagEvents: 0, lagEventsAtLeast: false, lagSeconds: 0, checkpointAheadOfStore: false });
+        expect(item).toEqual({ name: item.name, generation: 1, checkpoint: last.position, head: last.position, lagEvents: 0, lagEventsAtLeast: false, lagSeconds: 0, checkpointAheadOfStore: false, parkedEvents: 0 });
       }
 
       for (const role of ['auditor', 'sales-agent']) {

@@ -8,6 +8,7 @@ import {
   PROJECTIONS,
   rebuildView,
   searchKey,
+  PARKED_EVENTS,
   VIEW_GENERATIONS,
   VIEW_WRITER,
   ViewGenerations,
@@ -124,6 +125,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
     views = {
       writer: t.app.get(VIEW_WRITER),
       generations: t.app.get(VIEW_GENERATIONS),
+      parked: t.app.get(PARKED_EVENTS),
       customerList: t.app.get(CUSTOMER_LIST_READER),
       accountDetail: t.app.get(ACCOUNT_DETAIL_READER),
     };

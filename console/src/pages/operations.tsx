@@ -34,6 +34,7 @@ export function OperationsPage({ client, onSignIn }: { client: Client; onSignIn:
                 <th scope="col">Head of the log</th>
                 <th scope="col">Lag (events)</th>
                 <th scope="col">Lag (seconds)</th>
+                <th scope="col">Parked events</th>
               </tr>
             </thead>
             <tbody>
@@ -52,13 +53,15 @@ export function OperationsPage({ client, onSignIn }: { client: Client; onSignIn:
                     {p.lagEvents}
                   </td>
                   <td>{p.lagSeconds}</td>
+                  <td>{p.parkedEvents}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
         <p class="hint">
-          Parked events: none. This service parks no events yet: a projection that fails on an event retries from its checkpoint, and its lag grows here.
+          Parked events: events a projection could not apply, set aside so the view goes on. List, retry or skip them with{' '}
+          <code>npm run cli -- parked list|retry|skip</code>.
         </p>
       </section>
       <section class="card" aria-labelledby="readiness">

@@ -16,6 +16,25 @@ export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent | null
     tenantId: owner.tenantId,
     revision: Number(recorded.revision),
     position: positionKey(recorded.position),
+    eventId: recorded.id,
     metadata,
   };
+}
+
+/** A projections' event that cannot be decoded (a known type of the wrong shape): each projection parks it. */
+export interface UndecodableEvent {
+  readonly undecodable: RecordedEvent;
+  readonly error: unknown;
+}
+
+/** What the runner folds: an event, one to park, or null for what is not the projections'. */
+export type DecodedEvent = ProjectedEvent | UndecodableEvent | null;
+
+/** `toProjectedEvent`, but an event of the wrong shape is handed on to be parked instead of stopping the projections. */
+export function decodeForProjections(recorded: RecordedEvent): DecodedEvent {
+  try {
+    return toProjectedEvent(recorded);
+  } catch (error) {
+    return { undecodable: recorded, error };
+  }
 }

@@ -1,8 +1,9 @@
 import { CUSTOMER_STREAM_PREFIX, customerStream } from '@app/domain';
-import { EventReader, Position, RecordedEvent } from '@app/event-store';
-import { failed, Metrics, SpanKind, startSpan, storedTraceContext, traced } from '@app/platform';
+import { EventReader, Position, positionKey, RecordedEvent } from '@app/event-store';
+import { Clock, failed, Metrics, SpanKind, startSpan, storedTraceContext, traced } from '@app/platform';
 import { batches } from './batches';
-import { toProjectedEvent } from './projected-event';
+import { ParkedEvent, parkingError } from './parked-events';
+import { decodeForProjections, DecodedEvent, UndecodableEvent } from './projected-event';
 import { StaleGeneration } from './view-generations';
 import { DocumentKey, ViewWriter } from './view-writer';
 import { ProjectedEvent, Projection, ViewDocument } from './views';
@@ -23,6 +24,8 @@ export interface RunnerHooks {
   onError?(error: unknown, retryInMs: number): void;
   /** A rebuild made another generation active while this runner wrote to the old one: expected, not an error. */
   onGenerationSwitch?(from: number, to: number): void;
+  /** Events the projection could not apply, set aside in the commit just made. */
+  onParked?(parked: readonly ParkedEvent[]): void;
 }
 
 export interface ProjectionRunnerOptions<V extends ViewDocument> {
@@ -44,6 +47,8 @@ export interface ProjectionRunnerOptions<V extends ViewDocument> {
    * needs no lookup; most keys of a rebuild are new.
    */
   readonly written?: Set<string>;
+  /** When an event is parked; without one, a parking is stamped with the event's own time. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -154,30 +159,36 @@ export class ProjectionRunner<V extends ViewDocument> {
    */
   async apply(batch: readonly RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    await this.applyProjected(batch.map(toProjectedEvent), batch[batch.length - 1].position);
+    await this.applyProjected(batch.map(decodeForProjections), batch[batch.length - 1].position);
   }
 
   /**
    * The same for events already decoded (null for those that are not the projections'), so several
    * projections can share one read and one decoding of the log; `checkpoint` is the last one's position.
    */
-  async applyProjected(decoded: readonly (ProjectedEvent | null)[], checkpoint: Position, count = decoded.length): Promise<void> {
+  async applyProjected(decoded: readonly DecodedEvent[], checkpoint: Position, count = decoded.length): Promise<void> {
     const { projection } = this.options;
-    const projected = decoded.filter((e) => e !== null);
+    const events = decoded.filter((e) => e !== null);
+    const projected = events.filter((e): e is ProjectedEvent => !isUndecodable(e));
     const attributes = { 'projection.name': projection.name, 'projection.events': count };
     await traced(`project ${projection.name}`, attributes, async (batchSpan) => {
-      const eventSpans = projected
-        .filter((e) => e.metadata.traceparent !== undefined)
-        .map((e) =>
-          startSpan(
-            `project ${e.event.type}`,
-            { 'projection.name': projection.name, 'customer.stream': customerStream(e.partnerId, e.tenantId), 'customer.revision': e.revision, 'partner.id': e.partnerId, 'event.type': e.event.type },
-            { kind: SpanKind.CONSUMER, parent: storedTraceContext(e.metadata), links: [{ context: batchSpan.spanContext() }] },
-          ),
-        );
+      const commands = projected.filter((e) => e.metadata.traceparent !== undefined);
+      const eventSpans = commands.map((e) =>
+        startSpan(
+          `project ${e.event.type}`,
+          { 'projection.name': projection.name, 'customer.stream': customerStream(e.partnerId, e.tenantId), 'customer.revision': e.revision, 'partner.id': e.partnerId, 'event.type': e.event.type },
+          { kind: SpanKind.CONSUMER, parent: storedTraceContext(e.metadata), links: [{ context: batchSpan.spanContext() }] },
+        ),
+      );
       batchSpan.addLinks(eventSpans.map((span) => ({ context: span.spanContext() })));
       try {
-        await this.fold(projected, checkpoint);
+        const parked = await this.fold(events, checkpoint);
+        // The command's trace shows that its event was parked here rather than projected.
+        commands.forEach((e, i) => {
+          if (!parked.has(e.position)) return;
+          eventSpans[i].setAttribute('projection.parked', true);
+          failed(eventSpans[i], parked.get(e.position));
+        });
       } catch (error) {
         for (const span of eventSpans) failed(span, error);
         throw error;
@@ -188,8 +199,17 @@ export class ProjectionRunner<V extends ViewDocument> {
     this.hooks.onCommitted?.(checkpoint, count);
   }
 
-  private async fold(projected: ProjectedEvent[], checkpoint: Position): Promise<void> {
+  /**
+   * An event the projection throws on (or that cannot be decoded) is parked, not retried: it would
+   * throw again every time and stall the whole view. Its document stays as it was before it, and
+   * the customer's later events are folded on top: a view a little wrong for one customer, and
+   * named as such in the parked events, serves better than one frozen for every customer. Store
+   * failures are not caught here: they end the run, which starts again from the checkpoint.
+   */
+  /** Returns what each event it parked threw, by position key. */
+  private async fold(events: (ProjectedEvent | UndecodableEvent)[], checkpoint: Position): Promise<Map<string, unknown>> {
     const { projection, views, metrics, written } = this.options;
+    const projected = events.filter((e): e is ProjectedEvent => !isUndecodable(e));
     const timed = <T>(operation: string, run: () => Promise<T>) => (metrics ? metrics.timed('views', operation, run) : run());
     const keys = new Map<string, DocumentKey>();
     for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
@@ -198,18 +218,54 @@ export class ProjectionRunner<V extends ViewDocument> {
     for (const doc of await timed('load', () => views.load(projection, stored, this.generation))) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
-    for (const e of projected) {
+    const parked: ParkedEvent[] = [];
+    const errors = new Map<string, unknown>();
+    for (const e of events) {
+      if (isUndecodable(e)) {
+        parked.push(this.parking(e.undecodable, e.error, e.undecodable.created));
+        continue;
+      }
       const key = `${e.partnerId}/${e.tenantId}`;
-      documents.set(key, projection.evolve(documents.get(key) ?? null, e));
+      try {
+        documents.set(key, projection.evolve(documents.get(key) ?? null, e));
+      } catch (error) {
+        errors.set(e.position, error);
+        const { eventId, revision, position, event, metadata } = e;
+        parked.push(this.parking({ id: eventId, stream: customerStream(e.partnerId, e.tenantId), type: event.type, revision, position }, error, new Date(metadata.occurredAt)));
+      }
     }
     const changed = [...documents.values()].filter((d): d is V => d !== null);
     // Without the lease nothing is committed; the run ends with an error and starts again from the
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
-    await timed('commit', () => views.commit(projection, changed, checkpoint, this.generation));
+    await timed('commit', () => views.commit(projection, changed, checkpoint, this.generation, parked));
     this.committedSinceFailure = true;
     if (written) for (const doc of changed) written.add(`${doc.partnerId}/${doc.id}`);
+    if (parked.length > 0) this.hooks.onParked?.(parked);
+    return errors;
   }
+
+  private parking(
+    event: { id: string; stream: string; type: string; revision: number | bigint; position: Position | string },
+    error: unknown,
+    eventTime: Date,
+  ): ParkedEvent {
+    return {
+      projection: this.options.projection.name,
+      generation: this.generation!,
+      position: typeof event.position === 'string' ? event.position : positionKey(event.position),
+      stream: event.stream,
+      revision: Number(event.revision),
+      type: event.type,
+      eventId: event.id,
+      error: parkingError(error),
+      parkedAt: (this.options.clock?.now() ?? eventTime).toISOString(),
+    };
+  }
+}
+
+function isUndecodable(e: ProjectedEvent | UndecodableEvent): e is UndecodableEvent {
+  return 'undecodable' in e;
 }
 
 /**

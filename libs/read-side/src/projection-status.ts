@@ -3,6 +3,7 @@ import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EVENT_READER, EventReader, formatPosition } from '@app/event-store';
 import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
+import { PARKED_EVENTS, ParkedEvents } from './parked-events';
 import { PROJECTIONS } from './projections/projections';
 import { VIEW_WRITER, ViewWriter } from './view-writer';
 import { ViewName } from './views';
@@ -27,6 +28,8 @@ export interface ProjectionStatus {
    * wait for positions that may never mean the same events again; an operator must rebuild it.
    */
   readonly checkpointAheadOfStore: boolean;
+  /** Events the active generation set aside instead of applying (see `npm run cli -- parked list`). */
+  readonly parkedEvents: number;
 }
 
 /** How far each projection trails the log, for operators, Prometheus and readiness. */
@@ -35,8 +38,9 @@ export class ProjectionStatusService {
   constructor(
     @Inject(EVENT_READER) private readonly events: EventReader,
     @Inject(VIEW_WRITER) private readonly views: ViewWriter,
+    @Inject(PARKED_EVENTS) private readonly parked: ParkedEvents,
     @Inject(APP_CONFIG) private readonly config: StoresConfig,
-    metrics: Metrics,
+    private readonly metrics: Metrics,
   ) {
     // Measured when Prometheus scrapes, not on a timer.
     const status = () => this.all();
@@ -83,6 +87,10 @@ export class ProjectionStatusService {
         const generation = await this.views.activeGeneration(view);
         const checkpoint = await this.views.checkpoint(view, generation);
         const behind = await this.events.readAll({ after: checkpoint ?? undefined, filter, maxCount: LAG_COUNT_LIMIT });
+        const parkedEvents = await this.parked.countParked(view, generation);
+        // Set with every measurement (a scrape measures too): any process reports the store's count,
+        // whichever projector parked them and whichever CLI settled them.
+        this.metrics.parkedEvents.set({ projection: view.name }, parkedEvents);
         return {
           name: view.name,
           generation,
@@ -92,6 +100,7 @@ export class ProjectionStatusService {
           lagEventsAtLeast: behind.length === LAG_COUNT_LIMIT,
           lagSeconds: behind.length ? Math.max(0, (Date.now() - behind[0].created.getTime()) / 1000) : 0,
           checkpointAheadOfStore: checkpoint !== null && (!head || comparePositions(checkpoint, head.position) > 0),
+          parkedEvents,
         };
       }),
     );

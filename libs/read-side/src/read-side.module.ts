@@ -12,6 +12,7 @@ import { VIEW_PORTS, ViewPorts } from './view-ports';
 import { ACCOUNT_DETAIL_READER } from './projections/account-detail/account-detail.reader';
 import { CUSTOMER_LIST_READER } from './projections/customer-list/customer-list.reader';
 import { VIEW_GENERATIONS } from './view-generations';
+import { PARKED_EVENTS } from './parked-events';
 import { VIEW_WRITER } from './view-writer';
 import { ProjectionStatusService } from './projection-status';
 
@@ -55,6 +56,7 @@ function embeddedFile(config: StoresConfig): string {
     },
     part(VIEW_WRITER, (views) => views.writer),
     part(VIEW_GENERATIONS, (views) => views.generations),
+    part(PARKED_EVENTS, (views) => views.parked),
     reader(CUSTOMER_LIST_READER, (views) => views.customerList),
     reader(ACCOUNT_DETAIL_READER, (views) => views.accountDetail),
     {
@@ -65,6 +67,6 @@ function embeddedFile(config: StoresConfig): string {
     ReadSideCloser,
     ProjectionStatusService,
   ],
-  exports: [VIEW_WRITER, VIEW_GENERATIONS, CUSTOMER_LIST_READER, ACCOUNT_DETAIL_READER, LEASE_STORE, ProjectionStatusService],
+  exports: [VIEW_WRITER, VIEW_GENERATIONS, PARKED_EVENTS, CUSTOMER_LIST_READER, ACCOUNT_DETAIL_READER, LEASE_STORE, ProjectionStatusService],
 })
 export class ReadSideModule {}

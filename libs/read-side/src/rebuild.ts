@@ -1,7 +1,9 @@
 import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EventReader, Position, positionKey } from '@app/event-store';
+import { Clock } from '@app/platform';
 import { createHash } from 'node:crypto';
-import { toProjectedEvent } from './projected-event';
+import { waitForLive } from './live-view';
+import { decodeForProjections } from './projected-event';
 import { ProjectionRunner } from './projection-runner';
 import { ViewDefinition } from './view-definition';
 import { ViewGenerations } from './view-generations';
@@ -13,6 +15,8 @@ export interface RebuildStores {
   readonly events: EventReader;
   readonly writer: ViewWriter;
   readonly generations: ViewGenerations;
+  /** When events are parked; without one, a parking is stamped with the event's own time. */
+  readonly clock?: Clock;
 }
 
 export interface Progress {
@@ -44,7 +48,7 @@ export interface GenerationTarget {
  */
 export async function projectGeneration<V extends ViewDocument>(
   projection: Projection<V>,
-  stores: Pick<RebuildStores, 'events' | 'writer'>,
+  stores: Pick<RebuildStores, 'events' | 'writer' | 'clock'>,
   generation: number,
   onProgress: (progress: Progress) => void = () => undefined,
 ): Promise<Position | null> {
@@ -59,7 +63,7 @@ export async function projectGeneration<V extends ViewDocument>(
  */
 export async function projectGenerations(
   targets: readonly GenerationTarget[],
-  { events, writer }: Pick<RebuildStores, 'events' | 'writer'>,
+  { events, writer, clock }: Pick<RebuildStores, 'events' | 'writer' | 'clock'>,
   onProgress: (progress: Progress) => void = () => undefined,
 ): Promise<(Position | null)[]> {
   const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
@@ -69,7 +73,7 @@ export async function projectGenerations(
     targets.map(async ({ projection, generation }) => {
       const start = (await writer.checkpoint(projection, generation)) ?? null;
       // From zero, this run writes every document of the generation: it need not look up keys it never wrote.
-      const runner = new ProjectionRunner({ projection, events, views: writer, generation, written: start === null ? new Set<string>() : undefined });
+      const runner = new ProjectionRunner({ projection, events, views: writer, generation, clock, written: start === null ? new Set<string>() : undefined });
       return { projection, runner, start, position: start, count: 0, reportedDone: false };
     }),
   );
@@ -85,7 +89,7 @@ export async function projectGenerations(
   while (views.some((v) => behind(v.position))) {
     const page = await events.readAll({ after: position ?? undefined, filter: FILTER, maxCount: PAGE });
     if (page.length === 0) break;
-    const decoded = page.map(toProjectedEvent);
+    const decoded = page.map(decodeForProjections);
     const end = page[page.length - 1].position;
     // Committed (and reported) a part at a time: smaller commits suit the slower stores better.
     for (let part = 0; part < page.length; part += COMMIT) {
@@ -183,7 +187,7 @@ export async function verifyView<V extends ViewDocument>(
   const shadow = await generations.createShadow(projection);
   try {
     const reached = await projectGeneration(projection, stores, shadow, options.onProgress);
-    await waitForLive(stores.writer, projection, reached, options.liveWaitMs ?? 60_000);
+    await waitForLive(stores.writer, projection, reached, options.liveWaitMs ?? 60_000, 'the rebuilt position');
     const rebuilt = new Map<string, string>();
     for await (const doc of generations.documents(projection, shadow)) rebuilt.set(keyOf(doc), fingerprint(doc));
 
@@ -220,17 +224,6 @@ export async function verifyView<V extends ViewDocument>(
     };
   } finally {
     await generations.dropShadow(projection, shadow);
-  }
-}
-
-async function waitForLive(writer: ViewWriter, view: ViewDefinition, position: Position | null, timeoutMs: number): Promise<void> {
-  if (!position) return;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const live = await writer.checkpoint(view);
-    if (live && comparePositions(live, position) >= 0) return;
-    if (Date.now() > deadline) throw new Error(`The live ${view.name} view did not reach the rebuilt position within ${timeoutMs} ms: is a projector running?`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -1,5 +1,6 @@
 import { AccountDetailReader } from './projections/account-detail/account-detail.reader';
 import { CustomerListReader } from './projections/customer-list/customer-list.reader';
+import { ParkedEvents } from './parked-events';
 import { ViewGenerations } from './view-generations';
 import { ViewWriter } from './view-writer';
 
@@ -7,6 +8,7 @@ import { ViewWriter } from './view-writer';
 export interface ViewPorts {
   readonly writer: ViewWriter;
   readonly generations: ViewGenerations;
+  readonly parked: ParkedEvents;
   readonly customerList: CustomerListReader;
   readonly accountDetail: AccountDetailReader;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { Position } from '@app/event-store';
+import { ParkedEvent } from './parked-events';
 import { ViewDefinition } from './view-definition';
 import { ViewDocument } from './views';
 
@@ -20,8 +21,17 @@ export interface ViewWriter {
   /** The generation serving reads: the one a live runner writes to until a rebuild replaces it. */
   activeGeneration(view: ViewDefinition): Promise<number>;
   load<V extends ViewDocument>(view: ViewDefinition<V>, keys: readonly DocumentKey[], generation?: number): Promise<V[]>;
-  /** Writes each document only if it is newer than the stored one, then moves the checkpoint. */
-  commit<V extends ViewDocument>(view: ViewDefinition<V>, documents: readonly V[], checkpoint: Position, generation?: number): Promise<void>;
+  /**
+   * Writes each document only if it is newer than the stored one, records the events the batch
+   * parked (each once, however often the batch is committed again), then moves the checkpoint.
+   */
+  commit<V extends ViewDocument>(
+    view: ViewDefinition<V>,
+    documents: readonly V[],
+    checkpoint: Position,
+    generation?: number,
+    parked?: readonly ParkedEvent[],
+  ): Promise<void>;
   checkpoint(view: ViewDefinition, generation?: number): Promise<Position | null>;
 }
 

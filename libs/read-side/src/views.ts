@@ -9,6 +9,8 @@ export interface ProjectedEvent {
   readonly revision: number;
   /** `positionKey` of the event's global position: compares as a string. */
   readonly position: string;
+  /** The stored event's id: names it when it is parked. */
+  readonly eventId: string;
   readonly metadata: EventMetadata;
 }
 

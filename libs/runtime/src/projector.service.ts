@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_READER, EventReader, isEventStoreDbOutage } from '@app/event-store';
-import { APP_CONFIG, Metrics, readStoreFailure, StoreFailure, StoreHealth, StoresConfig, StoreUnavailable } from '@app/platform';
+import { APP_CONFIG, CLOCK, Clock, Metrics, readStoreFailure, StoreFailure, StoreHealth, StoresConfig, StoreUnavailable } from '@app/platform';
 import {
   accountDetailProjection,
   customerListProjection,
@@ -34,6 +34,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(APP_CONFIG) config: StoresConfig,
     metrics: Metrics,
     stores: StoreHealth,
+    @Inject(CLOCK) clock: Clock,
   ) {
     const leased = <V extends ViewDocument>(projection: Projection<V>) => {
       const onError = (error: unknown, retryInMs?: number) => {
@@ -55,6 +56,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
             events,
             views,
             metrics,
+            clock,
             hooks: {
               mayCommit,
               onCommitted: (checkpoint, events) => {
@@ -63,6 +65,12 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
                 stores.succeeded('view-store', true);
               },
               onError,
+              // One line per parked event, without its data; `npm run cli -- parked list` has the rest.
+              onParked: (parked) => {
+                for (const p of parked) {
+                  this.logger.warn(`${projection.name}: parked ${p.type} at ${p.stream}@${p.revision} (generation ${p.generation}), which it could not apply: ${p.error}`);
+                }
+              },
               onGenerationSwitch: (from, to) => this.logger.log(`${projection.name}: a rebuild made generation ${to} active; following it (was ${from})`),
             },
           }),

@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_READER, EventReader } from '@app/event-store';
-import { ConfigError, loadPersonalDataConfig, loadStoresConfig, PlatformModule } from '@app/platform';
-import { PROJECTIONS, ReadSideModule, RebuildStores, rebuildViews, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
+import { CLOCK, ConfigError, loadPersonalDataConfig, loadStoresConfig, PlatformModule } from '@app/platform';
+import { PARKED_EVENTS, PROJECTIONS, ReadSideModule, RebuildStores, rebuildViews, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { customerEventStoreModule, OPENED_EVENT_READER, PersonalDataModule, PersonalDataVault } from '@app/runtime';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from '../audit/audit-records';
+import { PARKED_USAGE, parkedCommand, UsageError } from './parked';
 import { progressReporter } from './progress';
 
 const USAGE = `Operator commands, on the stores the environment configures (as for npm start):
@@ -25,10 +26,13 @@ const USAGE = `Operator commands, on the stores the environment configures (as f
       null with personalDataErased once erased.
   npm run cli -- rotate-master-key
       Rewraps every personal-data key under PII_MASTER_KEY (the old master key listed in
-      PII_PREVIOUS_MASTER_KEYS until this has run). Events and views are not touched.`;
+      PII_PREVIOUS_MASTER_KEYS until this has run). Events and views are not touched.
+${PARKED_USAGE}`;
 
 async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
+  const [command, ...args] = process.argv.slice(2);
+  // \`parked\` takes an action before its options.
+  const [action, rest] = command === 'parked' ? [args[0], args.slice(1)] : [undefined, args];
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -39,9 +43,10 @@ async function main(): Promise<number> {
       to: { type: 'string' },
       format: { type: 'string', default: 'ndjson' },
       out: { type: 'string' },
+      position: { type: 'string' },
     },
   });
-  if (!['rebuild', 'verify', 'export', 'rotate-master-key'].includes(command ?? '')) return usage();
+  if (!['rebuild', 'verify', 'export', 'rotate-master-key', 'parked'].includes(command ?? '')) return usage();
   const selected = Object.values(PROJECTIONS).filter((p) => values.projection === 'all' || p.name === values.projection);
   if (selected.length === 0) return usage(`unknown projection ${values.projection}`);
 
@@ -52,8 +57,9 @@ async function main(): Promise<number> {
   class CliModule {}
   const app: INestApplicationContext = await NestFactory.createApplicationContext(CliModule, { logger: ['warn', 'error'] });
   const events = app.get<EventReader>(EVENT_READER);
-  const stores: RebuildStores = { events, writer: app.get(VIEW_WRITER), generations: app.get(VIEW_GENERATIONS) };
+  const stores: RebuildStores = { events, writer: app.get(VIEW_WRITER), generations: app.get(VIEW_GENERATIONS), clock: app.get(CLOCK) };
   try {
+    if (command === 'parked') return await parkedCommand(action, values, selected, { ...stores, parked: app.get(PARKED_EVENTS) });
     if (command === 'rebuild') {
       // One read of the log for all selected views; a progress line per view.
       const reporters = new Map(selected.map((p) => [p.name, progressReporter()]));
@@ -119,6 +125,7 @@ function usage(problem?: string): number {
 main()
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
+    if (error instanceof UsageError) process.exit(usage(error.message));
     const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
     console.error(`cli ${process.argv[2] ?? ''} failed: ${message}`);
     process.exit(1);

@@ -125,6 +125,12 @@ export class ProjectionStatusDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Events not yet projected, counted up to 10,000.' }) lagEvents!: number;
   @ApiProperty({ type: 'boolean', description: 'True when the count stopped at its limit.' }) lagEventsAtLeast!: boolean;
   @ApiProperty({ type: 'number', minimum: 0, description: 'How long the oldest unprojected event has waited.' }) lagSeconds!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Events the active generation set aside because the projection could not apply them (`npm run cli -- parked list`).',
+  })
+  parkedEvents!: number;
 }
 
 export class ProjectionsDto {

@@ -9,6 +9,7 @@ export function embeddedViews(file: string, busyTimeoutMs?: number): ViewPorts {
   return {
     writer: store,
     generations: store,
+    parked: store,
     customerList: new SqliteCustomerListReader(store),
     accountDetail: accountDetailReader(store),
     close: () => store.close(),

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { openSqlite } from '@app/platform';
 import { Position, positionFromKey, positionKey } from '@app/event-store';
 import { ViewDefinition } from '../view-definition';
+import { ParkedEvent, ParkedEvents } from '../parked-events';
 import { FIRST_GENERATIONS, Generations, inUse, StaleGeneration, ViewGenerations } from '../view-generations';
 import { DocumentKey, ViewWriter } from '../view-writer';
 import { ViewDocument } from '../views';
@@ -16,7 +17,7 @@ import { ViewDocument } from '../views';
  * Each table holds the key, the document's position and JSON, and a column per key the view
  * declares (`nameKey` → `name_key`).
  */
-export class SqliteViewStore implements ViewWriter, ViewGenerations {
+export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvents {
   private readonly db: Database.Database;
   private readonly created = new Set<string>();
   private readonly indexed = new Set<string>();
@@ -28,6 +29,11 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS view_generations (view TEXT PRIMARY KEY, generations TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS projection_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS parked_events (
+        view TEXT NOT NULL, generation INTEGER NOT NULL, position TEXT NOT NULL, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+        type TEXT NOT NULL, event_id TEXT NOT NULL, error TEXT NOT NULL, parked_at TEXT NOT NULL,
+        PRIMARY KEY (view, generation, position)
+      );
     `);
   }
 
@@ -40,7 +46,13 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
     });
   }
 
-  async commit<V extends ViewDocument>(view: ViewDefinition<V>, documents: readonly V[], checkpoint: Position, generation?: number): Promise<void> {
+  async commit<V extends ViewDocument>(
+    view: ViewDefinition<V>,
+    documents: readonly V[],
+    checkpoint: Position,
+    generation?: number,
+    parked: readonly ParkedEvent[] = [],
+  ): Promise<void> {
     // IMMEDIATE: take the write lock first, so another process writing meanwhile makes this wait
     // (busy_timeout) instead of failing when a read-then-write transaction cannot upgrade.
     this.db.transaction(() => {
@@ -51,14 +63,14 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
       // A generation being built (or a shadow) gets its indexes when it becomes active: one sort
       // at the end costs far less than keeping them up to date row by row.
       const table = this.table(view, target, target === generations.active);
-      const keys = view.keys.map((k) => column(k.field));
-      const columns = ['partner_id', 'id', ...keys, 'position', 'doc'];
-      const upsert = this.statement(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-         ON CONFLICT (partner_id, id) DO UPDATE SET ${[...keys, 'position', 'doc'].map((c) => `${c} = excluded.${c}`).join(', ')}
-         WHERE excluded.position > ${table}.position`,
+      const upsert = this.upsert(view, table, 'newer');
+      for (const doc of documents) upsert(doc);
+      // The first parking of an event stands: a batch committed again after a crash parks it again.
+      const park = this.statement(
+        `INSERT INTO parked_events (view, generation, position, stream, revision, type, event_id, error, parked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       );
-      for (const doc of documents) upsert.run(doc.partnerId, doc.id, ...view.keys.map((k) => k.of(doc)), doc.position, JSON.stringify(doc));
+      for (const p of parked) park.run(view.name, target, p.position, p.stream, p.revision, p.type, p.eventId, p.error, p.parkedAt);
       this.statement(
         `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
@@ -71,6 +83,58 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
     const name = checkpointName(view, generation ?? this.generations(view).active);
     const row = this.statement('SELECT position FROM projection_checkpoints WHERE name = ?').get(name) as { position: string } | undefined;
     return row ? positionFromKey(row.position) : null;
+  }
+
+  async parked(view: ViewDefinition, generation?: number): Promise<ParkedEvent[]> {
+    const rows = this.statement('SELECT * FROM parked_events WHERE view = ? AND generation = ? ORDER BY position').all(
+      view.name,
+      generation ?? this.generations(view).active,
+    ) as ParkedRow[];
+    return rows.map((r) => ({
+      projection: view.name,
+      generation: r.generation,
+      position: r.position,
+      stream: r.stream,
+      revision: r.revision,
+      type: r.type,
+      eventId: r.event_id,
+      error: r.error,
+      parkedAt: r.parked_at,
+    }));
+  }
+
+  async countParked(view: ViewDefinition, generation?: number): Promise<number> {
+    const row = this.statement('SELECT count(*) AS n FROM parked_events WHERE view = ? AND generation = ?').get(
+      view.name,
+      generation ?? this.generations(view).active,
+    ) as { n: number };
+    return row.n;
+  }
+
+  async unpark(view: ViewDefinition, generation: number, position: string): Promise<boolean> {
+    return this.statement('DELETE FROM parked_events WHERE view = ? AND generation = ? AND position = ?').run(view.name, generation, position).changes > 0;
+  }
+
+  async replaceRetried<V extends ViewDocument>(
+    view: ViewDefinition<V>,
+    generation: number,
+    document: V,
+    expectedPosition: string | null,
+    positions: readonly string[],
+  ): Promise<boolean> {
+    return this.db.transaction(() => {
+      const generations = this.generations(view);
+      if (!inUse(generations, generation)) throw new StaleGeneration(view.name, generation);
+      const table = this.table(view, generation, generation === generations.active);
+      const stored = this.statement(`SELECT position FROM ${table} WHERE partner_id = ? AND id = ?`).get(document.partnerId, document.id) as
+        | { position: string }
+        | undefined;
+      if ((stored?.position ?? null) !== expectedPosition) return false;
+      this.upsert(view, table, 'always')(document);
+      const unpark = this.statement('DELETE FROM parked_events WHERE view = ? AND generation = ? AND position = ?');
+      for (const position of positions) unpark.run(view.name, generation, position);
+      return true;
+    }).immediate();
   }
 
   async activeGeneration(view: ViewDefinition): Promise<number> {
@@ -146,6 +210,21 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * Writes a document with its derived keys: a projection's only over an older one ('newer'); a
+   * retry's ('always') after checking itself that nothing wrote the document meanwhile.
+   */
+  private upsert<V extends ViewDocument>(view: ViewDefinition<V>, table: string, when: 'newer' | 'always'): (doc: V) => void {
+    const keys = view.keys.map((k) => column(k.field));
+    const columns = ['partner_id', 'id', ...keys, 'position', 'doc'];
+    const upsert = this.statement(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+       ON CONFLICT (partner_id, id) DO UPDATE SET ${[...keys, 'position', 'doc'].map((c) => `${c} = excluded.${c}`).join(', ')}
+       ${when === 'newer' ? `WHERE excluded.position > ${table}.position` : ''}`,
+    );
+    return (doc) => upsert.run(doc.partnerId, doc.id, ...view.keys.map((k) => k.of(doc)), doc.position, JSON.stringify(doc));
+  }
+
   private generations(view: ViewDefinition): Generations {
     const row = this.statement('SELECT generations FROM view_generations WHERE view = ?').get(view.name) as { generations: string } | undefined;
     return row ? (JSON.parse(row.generations) as Generations) : FIRST_GENERATIONS;
@@ -191,9 +270,21 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations {
     for (const sql of this.statements.keys()) if (sql.includes(name)) this.statements.delete(sql);
     this.db.exec(`DROP TABLE IF EXISTS ${name}`);
     this.statement('DELETE FROM projection_checkpoints WHERE name = ?').run(checkpointName(view, generation));
+    this.statement('DELETE FROM parked_events WHERE view = ? AND generation = ?').run(view.name, generation);
     this.created.delete(name);
     this.indexed.delete(name);
   }
+}
+
+interface ParkedRow {
+  generation: number;
+  position: string;
+  stream: string;
+  revision: number;
+  type: string;
+  event_id: string;
+  error: string;
+  parked_at: string;
 }
 
 function tableName(view: ViewDefinition, generation: number): string {

@@ -1,6 +1,7 @@
 import { AnyBulkWriteOperation, Collection, Db, MongoServerError } from 'mongodb';
 import { Position, positionFromKey, positionKey } from '@app/event-store';
 import { ViewDefinition } from '../view-definition';
+import { ParkedEvent, ParkedEvents } from '../parked-events';
 import { FIRST_GENERATIONS, Generations, inUse, StaleGeneration, ViewGenerations } from '../view-generations';
 import { DocumentKey, ViewWriter } from '../view-writer';
 import { ViewDocument, ViewName } from '../views';
@@ -11,6 +12,7 @@ const DUPLICATE_KEY = 11000;
 export type StoredView = ViewDocument & { _id: string } & Record<string, unknown>;
 type Checkpoint = { _id: string; position: string; updatedAt: Date };
 type GenerationsDoc = Generations & { _id: ViewName };
+type StoredParking = ParkedEvent & { _id: string };
 
 export interface MongoViewStoreOptions {
   /**
@@ -30,9 +32,10 @@ const DEFAULT_MAX_WRITES_PER_COMMAND = 20;
  * moves; a crash between the two only means the next run rewrites the same documents, which
  * changes nothing. A view's generations are one document, so a switch is one atomic update.
  */
-export class MongoViewStore implements ViewWriter, ViewGenerations {
+export class MongoViewStore implements ViewWriter, ViewGenerations, ParkedEvents {
   private readonly checkpoints: Collection<Checkpoint>;
   private readonly generationDocs: Collection<GenerationsDoc>;
+  private readonly parkings: Collection<StoredParking>;
   private readonly indexed = new Set<string>();
 
   private readonly maxWritesPerCommand: number;
@@ -44,6 +47,7 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
     this.maxWritesPerCommand = options.maxWritesPerCommand ?? DEFAULT_MAX_WRITES_PER_COMMAND;
     this.checkpoints = db.collection<Checkpoint>('projection_checkpoints');
     this.generationDocs = db.collection<GenerationsDoc>('view_generations');
+    this.parkings = db.collection<StoredParking>('parked_events');
   }
 
   /** Creates the indexes the active generations' queries need; safe to run at every start. */
@@ -58,7 +62,13 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
     return docs.map((doc) => fromStored(view, doc));
   }
 
-  async commit<V extends ViewDocument>(view: ViewDefinition<V>, documents: readonly V[], checkpoint: Position, generation?: number): Promise<void> {
+  async commit<V extends ViewDocument>(
+    view: ViewDefinition<V>,
+    documents: readonly V[],
+    checkpoint: Position,
+    generation?: number,
+    parked: readonly ParkedEvent[] = [],
+  ): Promise<void> {
     const generations = await this.generations(view);
     const target = generation ?? generations.active;
     if (!inUse(generations, target)) throw new StaleGeneration(view.name, target);
@@ -89,7 +99,48 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
         }
       }
     }
+    // Before the checkpoint, keyed by position: a batch committed again after a crash between the
+    // two finds its parkings there already, and the first stands.
+    for (const p of parked) {
+      await this.parkings.insertOne({ ...p, projection: view.name, generation: target, _id: parkingId(view.name, target, p.position) }).catch(ignoreDuplicate);
+    }
     await guardedUpsert(this.checkpoints, { _id: checkpointId(view, target), position: positionKey(checkpoint), updatedAt: new Date() });
+  }
+
+  async parked(view: ViewDefinition, generation?: number): Promise<ParkedEvent[]> {
+    const g = generation ?? (await this.activeGeneration(view));
+    const docs = await this.parkings.find({ projection: view.name, generation: g }).sort({ position: 1 }).toArray();
+    return docs.map(({ _id, ...parked }) => parked);
+  }
+
+  async countParked(view: ViewDefinition, generation?: number): Promise<number> {
+    return this.parkings.countDocuments({ projection: view.name, generation: generation ?? (await this.activeGeneration(view)) });
+  }
+
+  async unpark(view: ViewDefinition, generation: number, position: string): Promise<boolean> {
+    return (await this.parkings.deleteOne({ _id: parkingId(view.name, generation, position) })).deletedCount === 1;
+  }
+
+  async replaceRetried<V extends ViewDocument>(
+    view: ViewDefinition<V>,
+    generation: number,
+    document: V,
+    expectedPosition: string | null,
+    positions: readonly string[],
+  ): Promise<boolean> {
+    if (!inUse(await this.generations(view), generation)) throw new StaleGeneration(view.name, generation);
+    const collection = await this.collection(view, generation);
+    const stored = toStored(view, document);
+    // No transactions here: the document is compared and set in one operation, then the parkings
+    // go. A crash between leaves them parked over a fixed document; a retry then settles them.
+    if (expectedPosition === null) {
+      const inserted = await collection.insertOne(stored).then(() => true, (error: unknown) => (isDuplicateKey(error) ? false : Promise.reject(error)));
+      if (!inserted) return false;
+    } else if ((await collection.replaceOne({ _id: stored._id, position: expectedPosition }, stored)).matchedCount !== 1) {
+      return false;
+    }
+    await this.parkings.deleteMany({ _id: { $in: positions.map((p) => parkingId(view.name, generation, p)) } });
+    return true;
   }
 
   async checkpoint(view: ViewDefinition, generation?: number): Promise<Position | null> {
@@ -196,6 +247,7 @@ export class MongoViewStore implements ViewWriter, ViewGenerations {
     const name = collectionName(view, generation);
     await this.db.collection(name).drop().catch(() => undefined);
     await this.checkpoints.deleteOne({ _id: checkpointId(view, generation) });
+    await this.parkings.deleteMany({ projection: view.name, generation });
     this.indexed.delete(name);
   }
 }
@@ -206,6 +258,10 @@ function collectionName(view: ViewDefinition, generation: number): string {
 
 function checkpointId(view: ViewDefinition, generation: number): string {
   return `${view.name}#${generation}`;
+}
+
+function parkingId(view: ViewName, generation: number, position: string): string {
+  return `${view}#${generation}#${position}`;
 }
 
 /** The tenant id is a UUID at the end, so partner ids containing '/' cannot collide. */
@@ -231,6 +287,10 @@ async function guardedUpsert<T extends { _id: string; position: string }>(collec
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
+}
+
+function ignoreDuplicate(error: unknown): void {
+  if (!isDuplicateKey(error)) throw error;
 }
 
 function isDuplicateKey(error: unknown): boolean {

@@ -12,6 +12,7 @@ export async function mongoViews(db: Db, options: MongoViewStoreOptions = {}): P
   return {
     writer: store,
     generations: store,
+    parked: store,
     customerList: new MongoCustomerListReader(store),
     accountDetail: accountDetailReader(store),
     close: () => store.close(),

@@ -35,6 +35,7 @@ export function projected(
     tenantId: where.tenantId ?? TENANT,
     revision: where.revision,
     position: at(where.position),
+    eventId: randomUUID(),
     metadata: where.metadata ?? metadata(),
   };
 }
