@@ -336,6 +336,10 @@ export type ProjectionStatusDto = {
      */
     lagSeconds: number;
     /**
+     * True when the view has projected past the end of the log (an event store restored from an older backup): rebuild the view.
+     */
+    checkpointAheadOfStore: boolean;
+    /**
      * Events the active generation set aside because the projection could not apply them (`npm run cli -- parked list`).
      */
     parkedEvents: number;

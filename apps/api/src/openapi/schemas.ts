@@ -126,6 +126,11 @@ export class ProjectionStatusDto {
   @ApiProperty({ type: 'boolean', description: 'True when the count stopped at its limit.' }) lagEventsAtLeast!: boolean;
   @ApiProperty({ type: 'number', minimum: 0, description: 'How long the oldest unprojected event has waited.' }) lagSeconds!: number;
   @ApiProperty({
+    type: 'boolean',
+    description: 'True when the view has projected past the end of the log (an event store restored from an older backup): rebuild the view.',
+  })
+  checkpointAheadOfStore!: boolean;
+  @ApiProperty({
     type: 'integer',
     minimum: 0,
     description: 'Events the active generation set aside because the projection could not apply them (`npm run cli -- parked list`).',
