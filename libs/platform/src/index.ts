@@ -13,6 +13,8 @@ export { httpMetrics } from './metrics/http-metrics.middleware';
 export { APP_CONFIG, PlatformModule, ROOT_LOGGER } from './platform.module';
 export type { PlatformOptions } from './platform.module';
 export { MONGO_DB } from './mongodb/mongo-connection';
+export { expireDocuments } from './mongodb/expiring-documents';
+export type { Expiry } from './mongodb/expiring-documents';
 export { openSqlite } from './sqlite';
 export { checkJsonShape, requireJsonBody } from './http/json-body';
 export { correlation, correlationIdOf } from './http/correlation';

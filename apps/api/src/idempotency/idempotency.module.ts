@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, StoresConfig, MONGO_DB } from '@app/platform';
+import { APP_CONFIG, AppConfig, Clock, CLOCK, MONGO_DB } from '@app/platform';
 import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +21,12 @@ class IdempotencyStoreCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: IDEMPOTENCY_STORE,
-      inject: [APP_CONFIG, { token: MONGO_DB, optional: true }],
-      useFactory: (config: StoresConfig, db?: Db): IdempotencyStore => {
-        if (db) return new MongoIdempotencyStore(db);
+      inject: [APP_CONFIG, CLOCK, { token: MONGO_DB, optional: true }],
+      useFactory: async (config: AppConfig, clock: Clock, db?: Db): Promise<IdempotencyStore> => {
+        const retention = { clock, hours: config.idempotencyRetentionHours };
+        if (db) return MongoIdempotencyStore.open(db, retention);
         mkdirSync(config.dataDir, { recursive: true });
-        return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
+        return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), retention);
       },
     },
     IdempotencyStoreCloser,
