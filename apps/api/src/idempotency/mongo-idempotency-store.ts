@@ -37,11 +37,17 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   async reserve(partnerId: string, key: string, requestHash: string): Promise<boolean> {
     const record = { _id: idOf(partnerId, key), requestHash, createdAt: this.retention.clock.now() };
     if (await this.claim(record)) return true;
-    // Taken, unless by an expired record (the TTL monitor runs only once a minute): delete that and
-    // claim again. The insert's unique _id still lets only one of concurrent claimers win; a
-    // conditional replace would not on FerretDB 1.24, whose updates are not atomic.
-    const { deletedCount } = await this.records.deleteOne({ _id: record._id, createdAt: { $lte: expiredBefore(this.retention) } });
-    return deletedCount === 1 && (await this.claim(record));
+    // Taken, unless by an expired record (the TTL monitor runs only once a minute). Then whoever
+    // first inserts a takeover ticket for that very record replaces it: only an insert's unique _id
+    // decides between concurrent claimers on FerretDB 1.24, whose conditional updates and deletes
+    // are not atomic. The ticket expires like any record.
+    const held = await this.records.findOne({ _id: record._id });
+    if (!held) return this.claim(record);
+    if (held.createdAt > expiredBefore(this.retention)) return false;
+    const ticket = { _id: JSON.stringify([partnerId, key, held.createdAt.getTime()]), requestHash: 'takeover', createdAt: record.createdAt };
+    if (!(await this.claim(ticket))) return false;
+    await this.records.replaceOne({ _id: record._id }, record);
+    return true;
   }
 
   private async claim(record: Stored): Promise<boolean> {
