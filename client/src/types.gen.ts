@@ -394,6 +394,13 @@ export type ListCustomersErrors = {
         code?: 'FORBIDDEN';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After).
      */
     503: ProblemDto & {
@@ -494,6 +501,13 @@ export type EstablishCustomerErrors = {
     422: ProblemDto & {
         status?: 422;
         code?: 'IDEMPOTENCY_KEY_REUSED';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After).
@@ -603,6 +617,13 @@ export type RenameCustomerErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After).
      */
     503: ProblemDto & {
@@ -673,6 +694,13 @@ export type GetBillingProfileErrors = {
     404: ProblemDto & {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After).
@@ -789,6 +817,13 @@ export type UpdateBillingProfileErrors = {
         code?: 'PRECONDITION_REQUIRED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After).
      */
     503: ProblemDto & {
@@ -894,6 +929,13 @@ export type GrantSelfPurchaseErrors = {
     422: ProblemDto & {
         status?: 422;
         code?: 'IDEMPOTENCY_KEY_REUSED';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After).
@@ -1003,6 +1045,13 @@ export type RevokeSelfPurchaseErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After).
      */
     503: ProblemDto & {
@@ -1108,6 +1157,13 @@ export type EnableCostManagementErrors = {
     422: ProblemDto & {
         status?: 422;
         code?: 'IDEMPOTENCY_KEY_REUSED';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After).
@@ -1217,6 +1273,13 @@ export type DisableCostManagementErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After).
      */
     503: ProblemDto & {
@@ -1324,6 +1387,13 @@ export type ErasePersonalDataErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After).
      */
     503: ProblemDto & {
@@ -1394,6 +1464,13 @@ export type GetCustomerErrors = {
     404: ProblemDto & {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After).
@@ -1468,6 +1545,13 @@ export type GetCompanyProfileErrors = {
         code?: 'CUSTOMER_NOT_FOUND';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After).
      */
     503: ProblemDto & {
@@ -1540,6 +1624,13 @@ export type GetCustomerHistoryErrors = {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
     };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
 };
 
 export type GetCustomerHistoryError = GetCustomerHistoryErrors[keyof GetCustomerHistoryErrors];
@@ -1609,6 +1700,13 @@ export type GetCustomerAsOfErrors = {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
     };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
 };
 
 export type GetCustomerAsOfError = GetCustomerAsOfErrors[keyof GetCustomerAsOfErrors];
@@ -1666,6 +1764,13 @@ export type GetAuditEventsErrors = {
     403: ProblemDto & {
         status?: 403;
         code?: 'FORBIDDEN';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
 };
 
@@ -1736,6 +1841,13 @@ export type ExportAuditErrors = {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
     };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
 };
 
 export type ExportAuditError = ExportAuditErrors[keyof ExportAuditErrors];
@@ -1783,6 +1895,13 @@ export type ListProjectionsErrors = {
     403: ProblemDto & {
         status?: 403;
         code?: 'FORBIDDEN';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
 };
 

@@ -4,7 +4,7 @@ export * from './errors/application-errors';
 export * from './time/clock';
 export { ProblemFilter } from './errors/problem.filter';
 export { TokenVerifier } from './auth/token-verifier';
-export { AuthGuard, Requires } from './auth/auth.guard';
+export { AuthGuard, bearerToken, Requires } from './auth/auth.guard';
 export type { AuthenticatedRequest } from './auth/auth.guard';
 export { CurrentActor } from './auth/current-actor.decorator';
 export { Metrics } from './metrics/metrics';

@@ -5,6 +5,7 @@ import {
   ApplicationError,
   IdempotencyKeyReused,
   PreconditionRequired,
+  RateLimited,
   RevisionConflict,
   TooMuchContention,
   ViewNotCaughtUp,
@@ -24,6 +25,7 @@ const APPLICATION_PROBLEMS = new Map<Function, (error: ApplicationError) => Prob
   [IdempotencyKeyReused, (e) => new Problem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', e.message)],
   [TooMuchContention, (e) => retryLater(e as TooMuchContention, 'CONTENDED', 'Too much contention')],
   [ViewNotCaughtUp, (e) => retryLater(e as ViewNotCaughtUp, 'VIEW_NOT_CAUGHT_UP', 'View not caught up')],
+  [RateLimited, (e) => new Problem(429, 'RATE_LIMITED', 'Too many requests', e.message, { 'Retry-After': String((e as RateLimited).retryAfterSeconds) })],
 ]);
 
 function retryLater(error: TooMuchContention | ViewNotCaughtUp, code: string, title: string): Problem {
@@ -37,6 +39,8 @@ const HTTP_CODES: Record<number, [string, string]> = {
   405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
   413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+  // The throttler's own ThrottlerException, should anything raise it instead of RateLimited.
+  429: ['RATE_LIMITED', 'Too many requests'],
 };
 
 /**
