@@ -25,6 +25,9 @@ async function flood(base: string, total: number, concurrency: number, init: () 
   return answers;
 }
 
+/** Floods take tens of seconds on FerretDB while the rest of the suite runs. */
+const FLOOD_TIMEOUT_MS = 180_000;
+
 const count = (answers: Answer[], status: number) => answers.filter((a) => a.status === status).length;
 
 async function listen(t: TestApp): Promise<string> {
@@ -72,7 +75,7 @@ describe('rate limits', () => {
         expect(line).not.toHaveProperty('err');
       }
       expect(logs.text()).not.toContain('ThrottlerException');
-    });
+    }, FLOOD_TIMEOUT_MS);
 
     it('never counts a caller whose token was verified, nor probes, scrapes and docs, even once the address is cut off', async () => {
       const answers = await flood(base, 300, 16, () => ({ path: '/v1/customers', headers: { Authorization: `Bearer ${verified}` } }));
@@ -81,7 +84,7 @@ describe('rate limits', () => {
         for (let i = 0; i < 5; i++) expect((await fetch(`${base}${path}`)).status).toBe(200);
       }
       expect((await fetch(`${base}/v1/customers`)).status).toBe(429);
-    });
+    }, FLOOD_TIMEOUT_MS);
   });
 
   describe('per partner', () => {
@@ -129,13 +132,15 @@ describe('rate limits', () => {
 
     it('never throttle a partner at the pace of the command benchmark (c=64, one partner, one address)', async () => {
       const token = await t.token({ partnerId: `bench-${randomUUID()}` });
-      const answers = await flood(base, 2_000, 64, () => ({
+      // Fewer on the production stores: FerretDB and the EventStoreDB double are far slower, not the limit.
+      const total = productionStores ? 500 : 2_000;
+      const answers = await flood(base, total, 64, () => ({
         path: '/v1/customers',
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify(newCustomer()),
       }));
-      expect(count(answers, 201)).toBe(2_000);
-    });
+      expect(count(answers, 201)).toBe(total);
+    }, FLOOD_TIMEOUT_MS);
   });
 });
