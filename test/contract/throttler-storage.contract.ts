@@ -16,9 +16,8 @@ export function throttlerStorageContract(name: string, open: (clock: MovableCloc
     let close: () => Promise<void>;
 
     beforeEach(async () => {
-      clock = new MovableClock();
-      // The start of a one-minute window, so a test knows how much of it is left.
-      clock.advance(MINUTE - (clock.now().getTime() % MINUTE));
+      // Standing at the start of a one-minute window, so a test knows how much of it is left.
+      clock = new MovableClock(Math.floor(Date.now() / MINUTE) * MINUTE);
       const opened = await open(clock);
       storage = opened.storage(clock);
       close = () => opened.close();
