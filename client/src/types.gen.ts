@@ -402,6 +402,13 @@ export type ListCustomersErrors = {
         code?: 'FORBIDDEN';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
      */
     503: ProblemDto & {
@@ -502,6 +509,13 @@ export type EstablishCustomerErrors = {
     422: ProblemDto & {
         status?: 422;
         code?: 'IDEMPOTENCY_KEY_REUSED';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
@@ -611,6 +625,13 @@ export type RenameCustomerErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
      */
     503: ProblemDto & {
@@ -681,6 +702,13 @@ export type GetBillingProfileErrors = {
     404: ProblemDto & {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
@@ -797,6 +825,13 @@ export type UpdateBillingProfileErrors = {
         code?: 'PRECONDITION_REQUIRED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
      */
     503: ProblemDto & {
@@ -902,6 +937,13 @@ export type GrantSelfPurchaseErrors = {
     422: ProblemDto & {
         status?: 422;
         code?: 'IDEMPOTENCY_KEY_REUSED';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
@@ -1011,6 +1053,13 @@ export type RevokeSelfPurchaseErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
      */
     503: ProblemDto & {
@@ -1116,6 +1165,13 @@ export type EnableCostManagementErrors = {
     422: ProblemDto & {
         status?: 422;
         code?: 'IDEMPOTENCY_KEY_REUSED';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
@@ -1225,6 +1281,13 @@ export type DisableCostManagementErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
      */
     503: ProblemDto & {
@@ -1332,6 +1395,13 @@ export type ErasePersonalDataErrors = {
         code?: 'IDEMPOTENCY_KEY_REUSED';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
      */
     503: ProblemDto & {
@@ -1402,6 +1472,13 @@ export type GetCustomerErrors = {
     404: ProblemDto & {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
     /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
@@ -1476,6 +1553,13 @@ export type GetCompanyProfileErrors = {
         code?: 'CUSTOMER_NOT_FOUND';
     };
     /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
      * Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.
      */
     503: ProblemDto & {
@@ -1548,6 +1632,13 @@ export type GetCustomerHistoryErrors = {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
     };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
 };
 
 export type GetCustomerHistoryError = GetCustomerHistoryErrors[keyof GetCustomerHistoryErrors];
@@ -1617,6 +1708,13 @@ export type GetCustomerAsOfErrors = {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
     };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
 };
 
 export type GetCustomerAsOfError = GetCustomerAsOfErrors[keyof GetCustomerAsOfErrors];
@@ -1674,6 +1772,13 @@ export type GetAuditEventsErrors = {
     403: ProblemDto & {
         status?: 403;
         code?: 'FORBIDDEN';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
 };
 
@@ -1744,6 +1849,13 @@ export type ExportAuditErrors = {
         status?: 404;
         code?: 'CUSTOMER_NOT_FOUND';
     };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
+    };
 };
 
 export type ExportAuditError = ExportAuditErrors[keyof ExportAuditErrors];
@@ -1791,6 +1903,13 @@ export type ListProjectionsErrors = {
     403: ProblemDto & {
         status?: 403;
         code?: 'FORBIDDEN';
+    };
+    /**
+     * Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).
+     */
+    429: ProblemDto & {
+        status?: 429;
+        code?: 'RATE_LIMITED';
     };
 };
 

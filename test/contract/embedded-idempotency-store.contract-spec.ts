@@ -1,15 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store';
+import { IdempotencyStore, Retention } from '../../apps/api/src/idempotency/idempotency-store';
 import { SqliteIdempotencyStore } from '../../apps/api/src/idempotency/sqlite-idempotency-store';
 import { idempotencyStoreContract } from './idempotency-store.contract';
+import { MovableClock } from '../support/movable-clock';
 import { onTempFiles } from '../support/temp-files';
 
-const files = onTempFiles<IdempotencyStore>('idempotency-contract', 'idempotency.sqlite', (file) => new SqliteIdempotencyStore(file));
+const files = onTempFiles('idempotency-contract', 'idempotency.sqlite', (file, retention: Retention) => new SqliteIdempotencyStore(file, retention));
 const tempDir = files.tempDir;
 
-idempotencyStoreContract('embedded (SQLite)', files.open, files.teardown);
+idempotencyStoreContract('embedded (SQLite)', files.open, (store) => files.teardown(store as SqliteIdempotencyStore));
 
 describe('IdempotencyStore: embedded (SQLite) only', () => {
   it('keeps claims and responses across reopening the file', async () => {
@@ -36,6 +37,27 @@ describe('IdempotencyStore: embedded (SQLite) only', () => {
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes expired records in its sweep, and only those', async () => {
+    const clock = new MovableClock();
+    const store = await files.open({ clock, hours: 1 });
+    const partnerId = `partner-${randomUUID()}`;
+    try {
+      for (let i = 0; i < 2_500; i++) await store.reserve(partnerId, `old-${i}`, 'hash');
+      clock.advance(30 * 60_000);
+      await store.reserve(partnerId, 'young', 'hash');
+      clock.advance(30 * 60_000);
+
+      expect(await store.deleteExpired()).toBe(2_500);
+      expect(await store.deleteExpired()).toBe(0);
+      expect(await store.find(partnerId, 'young')).toEqual({ requestHash: 'hash' });
+      clock.advance(-60 * 60_000);
+      // Deleted, not merely hidden: even a clock set back finds nothing.
+      expect(await store.find(partnerId, 'old-0')).toBeNull();
+    } finally {
+      await files.teardown(store);
     }
   });
 });

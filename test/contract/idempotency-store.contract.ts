@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store';
+import { IdempotencyStore, Retention } from '../../apps/api/src/idempotency/idempotency-store';
+import { MovableClock } from '../support/movable-clock';
 import { storePerTest } from './store-per-test';
+
+const HOUR = 3_600_000;
 
 /**
  * The idempotency-store port contract, run against every adapter. It speaks only through the port,
@@ -8,11 +11,15 @@ import { storePerTest } from './store-per-test';
  */
 export function idempotencyStoreContract(
   name: string,
-  open: () => Promise<IdempotencyStore>,
+  open: (retention: Retention) => Promise<IdempotencyStore>,
   teardown: (store: IdempotencyStore) => Promise<void> = (store) => store.close(),
 ): void {
   describe(`IdempotencyStore contract: ${name}`, () => {
-    const ids = storePerTest(open, teardown);
+    let clock: MovableClock;
+    const ids = storePerTest(() => {
+      clock = new MovableClock();
+      return open({ clock, hours: 1 });
+    }, teardown);
 
     it('finds nothing under an unknown key', async () => {
       expect(await ids().find(partner(), randomUUID())).toBeNull();
@@ -131,6 +138,51 @@ export function idempotencyStoreContract(
       const winner = outcomes.indexOf(true);
       expect(await ids().find(partnerId, key)).toEqual({ requestHash: `hash-${winner}` });
     });
+    it('keeps a record for the retention: until then it answers, and its key stays taken', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+      await ids().reserve(partnerId, key, 'hash');
+      await ids().complete(partnerId, key, 'hash', { id: 'c-1' });
+
+      clock.advance(HOUR - 1_000);
+
+      expect(await ids().find(partnerId, key)).toStrictEqual({ requestHash: 'hash', response: { id: 'c-1' } });
+      expect(await ids().reserve(partnerId, key, 'other')).toBe(false);
+    });
+
+    it('treats a record past the retention as absent, deleted or not: its key is a new request', async () => {
+      const partnerId = partner();
+      const done = randomUUID();
+      const pending = randomUUID();
+      await ids().reserve(partnerId, done, 'old');
+      await ids().complete(partnerId, done, 'old', { id: 'c-1' });
+      await ids().reserve(partnerId, pending, 'old');
+
+      clock.advance(HOUR);
+
+      expect(await ids().find(partnerId, done)).toBeNull();
+      expect(await ids().find(partnerId, pending)).toBeNull();
+      expect(await ids().reserve(partnerId, done, 'new')).toBe(true);
+      expect(await ids().reserve(partnerId, done, 'new')).toBe(false);
+      expect(await ids().find(partnerId, done)).toEqual({ requestHash: 'new' });
+      await ids().complete(partnerId, done, 'new', { id: 'c-2' });
+      expect(await ids().find(partnerId, done)).toStrictEqual({ requestHash: 'new', response: { id: 'c-2' } });
+      // The same request hash starts again too: what counts is the age, not the request.
+      expect(await ids().reserve(partnerId, pending, 'old')).toBe(true);
+    });
+
+    it('lets one of many concurrent claims on an expired key win', async () => {
+      const partnerId = partner();
+      const key = randomUUID();
+      await ids().reserve(partnerId, key, 'old');
+      clock.advance(HOUR + 1);
+
+      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => ids().reserve(partnerId, key, `hash-${i}`)));
+
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      expect(await ids().find(partnerId, key)).toEqual({ requestHash: `hash-${outcomes.indexOf(true)}` });
+    });
+
     it('records a completion whose claim was released meanwhile, unless the key now belongs to another request', async () => {
       const partnerId = `partner-${randomUUID()}`;
       const key = `key-${randomUUID()}`;

@@ -18,6 +18,8 @@ import { ListCustomersHandler } from './customers/queries/list-customers.query';
 import { ViewFreshness } from './customers/queries/view-freshness';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ProjectionsController } from './operations/projections.controller';
+import { AddressRateLimit, PartnerRateLimit } from './rate-limits/rate-limit.guards';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { validationPipe } from './validation/validation.pipe';
 
 /** The API; on the embedded default it also runs the projector in the same process. */
@@ -33,12 +35,17 @@ export class AppModule {
         PersonalDataModule.forRoot(config.personalData),
         ReadSideModule,
         IdempotencyModule,
+        RateLimitsModule.forRoot(config),
         ...(config.runProjector ? [ProjectorModule] : []),
         ConsoleModule.forRoot(config),
       ],
       controllers: [CustomerCommandsController, CustomerQueriesController, AuditController, ProjectionsController, HealthController],
       providers: [
+        // In this order: a flood of bad tokens is cut off by address before any signature is
+        // checked; a partner is counted once its token is.
+        { provide: APP_GUARD, useExisting: AddressRateLimit },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useExisting: PartnerRateLimit },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
         CommandDispatcher,

@@ -1,3 +1,5 @@
+import { Clock, DEFAULT_IDEMPOTENCY_RETENTION_HOURS, systemClock } from '@app/platform';
+
 /** A recorded write: what was asked (as a hash) and, once it succeeded, what was answered. */
 export interface IdempotencyRecord {
   readonly requestHash: string;
@@ -20,3 +22,19 @@ export interface IdempotencyStore {
 }
 
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
+
+/**
+ * How long a record answers for its key, read on the application's clock. After that the key is
+ * free: the same key is a new request, whether or not the record has been deleted yet.
+ */
+export interface Retention {
+  readonly clock: Clock;
+  readonly hours: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { clock: systemClock, hours: DEFAULT_IDEMPOTENCY_RETENTION_HOURS };
+
+/** Records created at or before this instant have expired. */
+export function expiredBefore({ clock, hours }: Retention): Date {
+  return new Date(clock.now().getTime() - hours * 3_600_000);
+}

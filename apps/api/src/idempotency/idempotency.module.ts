@@ -1,9 +1,9 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, boundedStore, MONGO_DB, readStoreFailure, StoreHealth, StoresConfig } from '@app/platform';
+import { APP_CONFIG, AppConfig, boundedStore, Clock, CLOCK, MONGO_DB, readStoreFailure, StoreHealth } from '@app/platform';
 import { Db } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { IDEMPOTENCY_STORE, IdempotencyStore } from './idempotency-store';
+import { IDEMPOTENCY_STORE, IdempotencyStore, Retention } from './idempotency-store';
 import { IdempotencyService } from './idempotency.service';
 import { MongoIdempotencyStore } from './mongo-idempotency-store';
 import { SqliteIdempotencyStore } from './sqlite-idempotency-store';
@@ -17,18 +17,19 @@ class IdempotencyStoreCloser implements OnApplicationShutdown {
   }
 }
 
-function embedded(config: StoresConfig): IdempotencyStore {
+function embedded(config: AppConfig, retention: Retention): IdempotencyStore {
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), config.timeouts.sqliteBusyMs);
+  return new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), retention, config.timeouts.sqliteBusyMs);
 }
 
 @Module({
   providers: [
     {
       provide: IDEMPOTENCY_STORE,
-      inject: [APP_CONFIG, StoreHealth, { token: MONGO_DB, optional: true }],
-      useFactory: (config: StoresConfig, health: StoreHealth, db?: Db): IdempotencyStore => {
-        const store = db ? new MongoIdempotencyStore(db) : embedded(config);
+      inject: [APP_CONFIG, CLOCK, StoreHealth, { token: MONGO_DB, optional: true }],
+      useFactory: async (config: AppConfig, clock: Clock, health: StoreHealth, db?: Db): Promise<IdempotencyStore> => {
+        const retention = { clock, hours: config.idempotencyRetentionHours };
+        const store = db ? await MongoIdempotencyStore.open(db, retention) : embedded(config, retention);
         // Bounded like every store call a request makes; an outage answers 503 naming this store.
         return boundedStore(store, {
           store: 'idempotency-store',

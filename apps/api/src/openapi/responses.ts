@@ -15,6 +15,7 @@ export const PROBLEM_CODES = {
   415: ['UNSUPPORTED_MEDIA_TYPE'],
   422: ['IDEMPOTENCY_KEY_REUSED'],
   428: ['PRECONDITION_REQUIRED'],
+  429: ['RATE_LIMITED'],
   503: ['CONTENDED', 'VIEW_NOT_CAUGHT_UP', 'STORE_UNAVAILABLE'],
   507: ['STORAGE_FULL'],
 } as const;
@@ -32,6 +33,7 @@ const DESCRIPTIONS: Record<Status, string> = {
   415: 'The body is not JSON.',
   422: 'The Idempotency-Key was used before with another route or body.',
   428: 'This write needs If-Match with the revision read (its ETag).',
+  429: "Over a rate limit: the partner's, or its address's for requests without a valid token (see Retry-After).",
   503: 'Try again shortly (see Retry-After); STORE_UNAVAILABLE names the store that is out in `store`.',
   507: 'The disk of an embedded store is full; nothing was written. Retry once space is freed (see Retry-After).',
 };
@@ -44,16 +46,18 @@ const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retr
 
 /**
  * The error answers an operation can give, as application/problem+json with the problem schema and
- * the codes that status can carry here. `codes` narrows a status to some of its codes.
+ * the codes that status can carry here. `codes` narrows a status to some of its codes. Every
+ * operation behind a token (one that can answer 401) is rate limited too, so it also lists 429.
  */
 export function ApiProblems(statuses: readonly Status[], codes: Partial<Record<Status, readonly string[]>> = {}) {
+  const all = statuses.includes(401) ? [...statuses, 429 as const].sort((a, b) => a - b) : statuses;
   return applyDecorators(
     ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
+    ...all.map((status) =>
       ApiResponse({
         status,
         description: DESCRIPTIONS[status],
-        headers: status === 503 || status === 507 ? { ...CORRELATION, ...RETRY_AFTER } : CORRELATION,
+        headers: status === 503 || status === 507 || status === 429 ? { ...CORRELATION, ...RETRY_AFTER } : CORRELATION,
         content: {
           'application/problem+json': {
             schema: {

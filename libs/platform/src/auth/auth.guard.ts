@@ -14,6 +14,11 @@ export interface AuthenticatedRequest extends Request {
   actor: Actor;
 }
 
+/** The token of an `Authorization: Bearer <JWT>` header, if the request has one of that shape. */
+export function bearerToken(request: Request): string | undefined {
+  return /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(request.headers.authorization ?? '')?.[1];
+}
+
 /** Every `/v1` route needs a valid bearer token; operations routes outside it need none. */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -26,10 +31,9 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const permission = this.reflector.get<Permission | undefined>(PERMISSION, context.getHandler());
     if (!request.path.startsWith('/v1/') && !permission) return true;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header);
-    if (!match) throw problems.unauthenticated('Send Authorization: Bearer <token>.');
-    request.actor = await this.verifier.verify(match[1]);
+    const token = bearerToken(request);
+    if (!token) throw problems.unauthenticated('Send Authorization: Bearer <token>.');
+    request.actor = await this.verifier.verify(token);
     if (!permission) throw new Error(`Route ${request.method} ${request.path} declares no permission.`);
     authorize(request.actor, permission);
     return true;

@@ -26,6 +26,24 @@ describe('loadConfig', () => {
     expect(config.auth.key.kind).toBe('secret');
   });
 
+  it('applies the documented rate limits and idempotency retention by default, and reads them', () => {
+    const env = { DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+    expect(loadConfig(env)).toMatchObject({ rateLimits: { windowSeconds: 1, perPartner: 10_000, perAddress: 100 }, idempotencyRetentionHours: 24 });
+    const set = loadConfig({ ...env, RATE_LIMIT_WINDOW_SECONDS: '60', RATE_LIMIT_PER_PARTNER: '0', RATE_LIMIT_PER_ADDRESS: '5', IDEMPOTENCY_RETENTION_HOURS: '168' });
+    expect(set).toMatchObject({ rateLimits: { windowSeconds: 60, perPartner: 0, perAddress: 5 }, idempotencyRetentionHours: 168 });
+  });
+
+  it('refuses rate limits and a retention out of range, all at once', () => {
+    const env = { DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+    expect(problemsOf({ ...env, RATE_LIMIT_WINDOW_SECONDS: '0', RATE_LIMIT_PER_PARTNER: '-1', RATE_LIMIT_PER_ADDRESS: '1.5', IDEMPOTENCY_RETENTION_HOURS: '0' })).toEqual([
+      expect.stringContaining('RATE_LIMIT_WINDOW_SECONDS'),
+      expect.stringContaining('RATE_LIMIT_PER_PARTNER'),
+      expect.stringContaining('RATE_LIMIT_PER_ADDRESS'),
+      expect.stringContaining('IDEMPOTENCY_RETENTION_HOURS'),
+    ]);
+    expect(problemsOf({ ...env, IDEMPOTENCY_RETENTION_HOURS: 'a day' })).toEqual([expect.stringContaining('IDEMPOTENCY_RETENTION_HOURS must be an integer from 1 to 8760')]);
+  });
+
   it('generates an owner-only development secret once, with development issuer and audience', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });

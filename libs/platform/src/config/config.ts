@@ -71,6 +71,19 @@ export interface AppConfig extends StoresConfig {
   readonly readWaitMs: number;
   /** Whether this process also runs the projections (the embedded default does). */
   readonly runProjector: boolean;
+  /** RATE_LIMIT_*: how many requests a partner, or an address without a valid token, may make. */
+  readonly rateLimits: RateLimitConfig;
+  /** How long an idempotency record answers for its key (IDEMPOTENCY_RETENTION_HOURS). */
+  readonly idempotencyRetentionHours: number;
+}
+
+/** Requests per fixed window; a limit of 0 turns that limit off. */
+export interface RateLimitConfig {
+  readonly windowSeconds: number;
+  /** Per partner (the token's partner_id), for authenticated calls. */
+  readonly perPartner: number;
+  /** Per client address, for /v1 calls without a valid token (missing, malformed or refused). */
+  readonly perAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -98,10 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const runProjector = choice(env, 'RUN_PROJECTOR', ['true', 'false'] as const, problems) !== 'false';
   const auth = authOf(env, stores, problems);
   const personalData = personalDataOf(env, stores, problems);
+  const rateLimits = rateLimitsOf(env, problems);
+  const idempotencyRetentionHours = integer(env, 'IDEMPOTENCY_RETENTION_HOURS', DEFAULT_IDEMPOTENCY_RETENTION_HOURS, 1, 8760, problems);
   if (problems.length > 0 || !auth || !personalData) throw new ConfigError(problems);
   // Anyone who can read DATA_DIR can mint tokens for the generated secret: keep it on this machine.
   const host = env.HOST || (isDevelopmentAuth(auth) ? '127.0.0.1' : undefined);
-  return { ...stores, port, host, auth, readWaitMs, runProjector, personalData };
+  return { ...stores, port, host, auth, readWaitMs, runProjector, personalData, rateLimits, idempotencyRetentionHours };
 }
 
 /** For processes that open personal data but serve no HTTP (the CLI's export and key rotation). */
@@ -245,6 +260,29 @@ export function devSecret(dataDir: string): { secret: Uint8Array; generatedAt?: 
   writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return { secret: new TextEncoder().encode(readFileSync(file, 'utf8').trim()), generatedAt: file };
+}
+
+/**
+ * A day, as common APIs keep keys: longer than any client's retry schedule (minutes, at most
+ * hours), short enough that the records stay a bounded, small store.
+ */
+export const DEFAULT_IDEMPOTENCY_RETENTION_HOURS = 24;
+
+/**
+ * A partner gets 10,000 requests a second: above what one API process can serve at all (a Nest
+ * hello-world does 7,500–8,500/s on the 2-core machines here, durable commands ~2,400/s), so no
+ * legitimate caller of one process is ever throttled; it caps a runaway client across processes.
+ * An address gets 100 a second without a valid token: enough for clients fetching or refreshing
+ * tokens behind one NAT, while a flood of bad tokens is mostly refused before any signature check.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = { windowSeconds: 1, perPartner: 10_000, perAddress: 100 };
+
+function rateLimitsOf(env: NodeJS.ProcessEnv, problems: string[]): RateLimitConfig {
+  return {
+    windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.windowSeconds, 1, 3600, problems),
+    perPartner: integer(env, 'RATE_LIMIT_PER_PARTNER', DEFAULT_RATE_LIMITS.perPartner, 0, 100_000_000, problems),
+    perAddress: integer(env, 'RATE_LIMIT_PER_ADDRESS', DEFAULT_RATE_LIMITS.perAddress, 0, 100_000_000, problems),
+  };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {

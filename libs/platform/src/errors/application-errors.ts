@@ -35,6 +35,16 @@ export class IdempotencyKeyReused extends ApplicationError {
   }
 }
 
+/** The caller went over a rate limit; `reason` names which, for the problem's detail. */
+export class RateLimited extends ApplicationError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    reason: string,
+  ) {
+    super(`${reason} Retry in ${retryAfterSeconds} s.`);
+  }
+}
+
 /** A read-your-writes wait ran out before the view reached the position asked for. */
 export class ViewNotCaughtUp extends ApplicationError {
   constructor(readonly retryAfterSeconds: number) {

@@ -5,6 +5,7 @@ import {
   ApplicationError,
   IdempotencyKeyReused,
   PreconditionRequired,
+  RateLimited,
   RevisionConflict,
   TooMuchContention,
   ViewNotCaughtUp,
@@ -28,6 +29,7 @@ const APPLICATION_PROBLEMS = new Map<Function, (error: ApplicationError) => Prob
   [StoreUnavailable, (e) => retryLater(e as StoreUnavailable, 'STORE_UNAVAILABLE', 'Store unavailable', { store: (e as StoreUnavailable).store })],
   // 507: the request was fine and the store is up, but it cannot take more until space is freed.
   [StorageFull, (e) => retryLater(e as StorageFull, 'STORAGE_FULL', 'Storage full', { store: (e as StorageFull).store }, 507)],
+  [RateLimited, (e) => retryLater(e as RateLimited, 'RATE_LIMITED', 'Too many requests', {}, 429)],
 ]);
 
 function retryLater(
@@ -47,6 +49,8 @@ const HTTP_CODES: Record<number, [string, string]> = {
   405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
   413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+  // The throttler's own ThrottlerException, should anything raise it instead of RateLimited.
+  429: ['RATE_LIMITED', 'Too many requests'],
 };
 
 /**
