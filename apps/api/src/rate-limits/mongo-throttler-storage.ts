@@ -1,5 +1,5 @@
-import { Clock, expireDocuments, Expiry } from '@app/platform';
-import { OnApplicationShutdown } from '@nestjs/common';
+import { Clock, expireDocuments, Expiry, mongoFailure } from '@app/platform';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Collection, Db, MongoServerError } from 'mongodb';
 import { recordOf, ThrottlerStorageRecord, windowAt } from './fixed-window';
@@ -7,6 +7,14 @@ import { recordOf, ThrottlerStorageRecord, windowAt } from './fixed-window';
 type Window = { _id: string; hits: number; expiresAt: Date };
 
 export const WINDOWS_COLLECTION = 'rate_limit_windows';
+
+/** Longest a request waits for its count: a rate-limit check must stay cheap, and a request that
+ * meets a MongoDB gone silent must still answer within 2 s (this plus one bounded store call). */
+const HIT_TIMEOUT_MS = 200;
+/** After a failed count, how long requests pass without asking MongoDB again. */
+const PAUSE_AFTER_FAILURE_MS = 1000;
+
+class CountTimedOut extends Error {}
 
 /**
  * Counts shared by every API process: one document per key and window, incremented atomically
@@ -27,11 +35,36 @@ export class MongoThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     return new MongoThrottlerStorage(windows, clock, expiry);
   }
 
+  /**
+   * A rate limiter must not take the service down with its store: while MongoDB is out or slow,
+   * requests pass uncounted (one warning when it starts, one line when counting resumes), and it
+   * is asked again a second later. Any other error is a bug and is thrown.
+   */
   async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
     const now = this.clock.now().getTime();
     const { start, end } = windowAt(now, ttl);
-    const { hits } = await this.hit(`${key}@${start}`, new Date(end));
-    return recordOf(hits, limit, end, now);
+    if (Date.now() < this.pausedUntil) return recordOf(0, limit, end, now);
+    try {
+      const { hits } = await this.bounded(this.hit(`${key}@${start}`, new Date(end)));
+      if (this.pausedUntil) this.logger.log('MongoDB answers again: requests are counted again');
+      this.pausedUntil = 0;
+      return recordOf(hits, limit, end, now);
+    } catch (error) {
+      if (!(error instanceof CountTimedOut) && mongoFailure(error) !== 'unavailable') throw error;
+      if (!this.pausedUntil) this.logger.warn(`MongoDB is out or slow (${(error as Error).message}): requests pass uncounted until it answers`);
+      this.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
+      return recordOf(0, limit, end, now);
+    }
+  }
+
+  private pausedUntil = 0;
+  private readonly logger = new Logger('RateLimits');
+
+  private bounded<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CountTimedOut(`no answer within ${HIT_TIMEOUT_MS} ms`)), HIT_TIMEOUT_MS)));
+    promise.catch(() => undefined);
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   onApplicationShutdown(): void {
