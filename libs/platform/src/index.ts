@@ -22,6 +22,7 @@ export * from './stores/store-errors';
 export * from './stores/store-failures';
 export { StoreHealth } from './stores/store-health';
 export { boundedStore } from './stores/bounded-store';
+export { within } from './time/within';
 export type { BoundedStoreOptions } from './stores/bounded-store';
 export { correlation, correlationIdOf } from './http/correlation';
 export { aliasedHeader, headerOf } from './http/request-headers';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_READER, EventReader } from '@app/event-store';
-import { Metrics, StoreHealth, StoreName } from '@app/platform';
+import { Metrics, StoreHealth, StoreName, within } from '@app/platform';
 import { customerListProjection, ProjectionStatusService, VIEW_WRITER, ViewWriter } from '@app/read-side';
 import type { Response } from 'express';
 import { ProjectorService } from './projector.service';
@@ -109,16 +109,9 @@ const CHECK_TIMEOUT_MS = 600;
 
 /** 'up' with the check's answer, 'down' when it failed or did not answer in time. */
 async function probe<T>(check: () => Promise<T>): Promise<{ state: 'up' | 'down'; value?: T }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS)));
-  const run = check();
-  run.catch(() => undefined);
   try {
-    const value = await Promise.race([run, timeout]);
-    return { state: 'up', value };
+    return { state: 'up', value: await within(check(), CHECK_TIMEOUT_MS, () => new Error('timeout')) };
   } catch {
     return { state: 'down' };
-  } finally {
-    clearTimeout(timer);
   }
 }

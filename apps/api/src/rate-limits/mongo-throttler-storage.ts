@@ -1,4 +1,4 @@
-import { Clock, expireDocuments, Expiry, mongoFailure } from '@app/platform';
+import { Clock, expireDocuments, Expiry, mongoFailure, within } from '@app/platform';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Collection, Db, MongoServerError } from 'mongodb';
@@ -23,6 +23,10 @@ class CountTimedOut extends Error {}
  * concurrent increments, so there a limit is approximate (it undercounts, never overcounts).
  */
 export class MongoThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  /** While MongoDB is out: until when requests pass without asking it (0 while it answers). */
+  private pausedUntil = 0;
+  private readonly logger = new Logger('RateLimits');
+
   private constructor(
     private readonly windows: Collection<Window>,
     private readonly clock: Clock,
@@ -45,7 +49,7 @@ export class MongoThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     const { start, end } = windowAt(now, ttl);
     if (Date.now() < this.pausedUntil) return recordOf(0, limit, end, now);
     try {
-      const { hits } = await this.bounded(this.hit(`${key}@${start}`, new Date(end)));
+      const { hits } = await within(this.hit(`${key}@${start}`, new Date(end)), HIT_TIMEOUT_MS, () => new CountTimedOut(`no answer within ${HIT_TIMEOUT_MS} ms`));
       if (this.pausedUntil) this.logger.log('MongoDB answers again: requests are counted again');
       this.pausedUntil = 0;
       return recordOf(hits, limit, end, now);
@@ -55,16 +59,6 @@ export class MongoThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       this.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
       return recordOf(0, limit, end, now);
     }
-  }
-
-  private pausedUntil = 0;
-  private readonly logger = new Logger('RateLimits');
-
-  private bounded<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CountTimedOut(`no answer within ${HIT_TIMEOUT_MS} ms`)), HIT_TIMEOUT_MS)));
-    promise.catch(() => undefined);
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   onApplicationShutdown(): void {

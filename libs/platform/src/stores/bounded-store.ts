@@ -1,6 +1,7 @@
 import { StorageFull, StoreName, StoreUnavailable } from './store-errors';
 import { StoreFailure } from './store-failures';
 import { StoreHealth } from './store-health';
+import { within } from '../time/within';
 
 export interface BoundedStoreOptions {
   readonly store: StoreName;
@@ -59,15 +60,4 @@ export function boundedStore<T extends object>(port: T, options: BoundedStoreOpt
       };
     },
   });
-}
-
-function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  if (!Number.isFinite(ms)) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  // The call may still settle after the timeout; its outcome then has no one waiting for it.
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
