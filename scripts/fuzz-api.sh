@@ -8,11 +8,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 max_time=${1:-120}
 version=4.32.5
 venv="${XDG_CACHE_HOME:-$HOME/.cache}/customer-accounts/schemathesis-$version"
-if [ ! -x "$venv/bin/schemathesis" ]; then
+# Built where it will run (a venv's scripts name their interpreter by absolute path, so a venv
+# cannot be moved); the marker says it finished, and a half-built one is built again.
+if [ ! -f "$venv/.installed" ]; then
   echo "fuzz-api: installing schemathesis $version (first time only)..." >&2
-  python3 -m venv "$venv.partial.$$"
-  "$venv.partial.$$/bin/pip" install --quiet "schemathesis==$version"
-  rm -rf "$venv" && mv "$venv.partial.$$" "$venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet "schemathesis==$version"
+  touch "$venv/.installed"
 fi
 
 work=$(mktemp -d)
