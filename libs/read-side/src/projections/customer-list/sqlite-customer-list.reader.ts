@@ -66,7 +66,7 @@ export class SqliteCustomerListReader implements CustomerListReader {
       ? await this.searchKeys(sql, { ...cursor, from: search, to: `${search}${PREFIX_END}` }, size + 1)
       : await this.reads.all<KeyRow>(sql.page, { ...cursor, limit: size + 1 });
     const shown = keys.slice(0, size);
-    const rows = await this.reads.all<{ id: string; doc: string }>(sql.documents, { partnerId, ids: JSON.stringify(shown.map((k) => k.id)) });
+    const rows = shown.length ? await this.reads.all<{ id: string; doc: string }>(sql.documents, { partnerId, ids: JSON.stringify(shown.map((k) => k.id)) }) : [];
     const docs = new Map(rows.map((r) => [r.id, r.doc]));
     const items = shown.flatMap((k) => {
       const doc = docs.get(k.id);
