@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
 import { EsdbDouble, startEsdbDouble } from '../support/esdb-double';
 import { FerretDbProcess } from '../support/ferretdb-process';
 import { mongoUri } from '../support/mongodb';
@@ -116,8 +117,10 @@ describeIf(SUITE, () => {
     // Readiness: always within its bound, red naming the store while it was out, green by itself after.
     expect(probes.filter((p) => p.ms > READY_BOUND_MS)).toEqual([]);
     expect(probes.some((p) => p.status === 503 && p.checks?.[check] === 'down')).toBe(true);
-    // The service's own account of what it saw, when it did not come back by itself.
-    expect({ green, log: green ? '' : accountOf(service) }).toEqual({ green: true, log: '' });
+    // The service's own account of what it saw, when it did not come back by itself, beside
+    // whether FerretDB answers a client of this process and what FerretDB itself logged.
+    const account = green ? {} : { log: accountOf(service), ferretDbAnswersHere: await answers(ferret.uri), ferretDbLog: ferret.logTail() };
+    expect({ green, ...account }).toEqual({ green: true });
     return samples;
   }
 
@@ -126,6 +129,19 @@ describeIf(SUITE, () => {
     await sleep(300);
     const outcome = await load.rename(load.known[0], false);
     expect({ status: outcome.status, code: outcome.body?.code }).toEqual({ status: 200, code: undefined });
+  }
+
+  /** Whether a fresh client gets an answer to a ping within 3 s. */
+  async function answers(uri: string): Promise<string> {
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000, socketTimeoutMS: 3000 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+      return 'yes';
+    } catch (error) {
+      return `no: ${(error as Error).message}`;
+    } finally {
+      await client.close().catch(() => undefined);
+    }
   }
 
   /** The service's lines other than its request lines: stores, projector, leases. */

@@ -1,4 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { bounded, restartablePort, sleep } from './service-process';
@@ -43,9 +44,12 @@ export class FerretDbProcess {
 
   /** Starts it (again) on the same port and data, and waits until it accepts connections. */
   async restart(): Promise<void> {
+    // Its own log, kept across restarts: what it said is what tells a hung FerretDB from a stuck client.
+    const log = openSync(this.logFile, 'a');
     const child = spawn(this.bin, ['--listen', `127.0.0.1:${this.port}`, '--data', `${this.dataDir}/db`], {
-      stdio: 'ignore',
+      stdio: ['ignore', log, log],
     });
+    closeSync(log);
     this.child = child;
     const deadline = Date.now() + 20_000;
     while (!(await accepts(this.port))) {
@@ -56,6 +60,19 @@ export class FerretDbProcess {
     // What accepted must be this FerretDB, not something else on the port with ours failing to bind.
     await sleep(300);
     if (child.exitCode !== null) throw new Error(`FerretDB exited with ${child.exitCode} at start (port ${this.port} taken?)`);
+  }
+
+  /** The last lines FerretDB wrote, over all its starts. */
+  logTail(lines = 40): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  private get logFile(): string {
+    return `${this.dataDir}/ferretdb.log`;
   }
 
   pause(): void {
