@@ -35,4 +35,21 @@ describe('KeyedLock', () => {
     await next;
     expect(ran).toEqual(['next']);
   });
+
+  it('does not run a task whose turn comes just as the task ahead found the store out, but runs one with nothing ahead', async () => {
+    let out = false;
+    const lock = new KeyedLock({ when: () => out, everyMs: 1_000 });
+    const ahead = lock.run('a', async () => {
+      await sleep(10);
+      out = true; // the task ahead's failing call marks the store out, then frees the turn
+      throw new Error('store out');
+    });
+    const ran: string[] = [];
+    const behind = lock.run('a', async () => void ran.push('behind'));
+    await expect(ahead).rejects.toThrow('store out');
+    await expect(behind).rejects.toBeInstanceOf(LockWaitTimeout);
+    await sleep(0);
+    await expect(lock.run('a', async () => 'alone')).resolves.toBe('alone');
+    expect(ran).toEqual([]);
+  });
 });

@@ -14,8 +14,9 @@ export interface GiveUp {
 
 /**
  * Runs tasks one at a time per key, in arrival order; different keys run concurrently. With
- * `giveUp`, a waiting task is not run once `giveUp.when()` says so: it fails with LockWaitTimeout,
- * and the tasks behind it wait for the one ahead only. A long queue behind a busy but healthy store
+ * `giveUp`, a task that had to wait is not run once `giveUp.when()` says so, while it waits or when
+ * its turn comes: it fails with LockWaitTimeout, and the tasks behind it wait for the one ahead
+ * only. A task with nothing ahead always runs: it is what finds the store back. A long queue behind a busy but healthy store
  * waits its turn; only a queue behind a stuck one gives up.
  */
 export class KeyedLock {
@@ -24,8 +25,9 @@ export class KeyedLock {
   constructor(private readonly giveUp?: GiveUp) {}
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = this.turn(key, previous).then(task);
+    const ahead = this.tails.get(key);
+    const result = (ahead ? this.turn(key, ahead) : Promise.resolve()).then(task);
+    const previous = ahead ?? Promise.resolve();
     const tail = Promise.allSettled([previous, result]);
     this.tails.set(key, tail);
     void tail.then(() => {
@@ -41,10 +43,16 @@ export class KeyedLock {
     );
     const { giveUp } = this;
     if (!giveUp) return settled;
+    // Asked again when the turn comes: the task ahead marks the store out as it fails, in the same
+    // moment it frees the turn, so a task that waited would otherwise start a call bound to wait
+    // its whole bound again, past what the request may take.
+    const turn = settled.then(() => {
+      if (giveUp.when()) throw new LockWaitTimeout(key);
+    });
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<never>((_, reject) => {
       timer = setInterval(() => giveUp.when() && reject(new LockWaitTimeout(key)), giveUp.everyMs);
     });
-    return Promise.race([settled, gaveUp]).finally(() => clearInterval(timer));
+    return Promise.race([turn, gaveUp]).finally(() => clearInterval(timer));
   }
 }
