@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { newCustomer } from '../support/customers';
+import { sleep } from '../support/service-process';
 import { productionStores } from '../support/stores';
 import { startTestApp, TestApp } from '../support/test-app';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The embedded event store is a file this test can cut back, as a restore from an older backup would.
 (productionStores ? describe.skip : describe)('an event store behind a projection checkpoint (a restore from an older backup)', () => {

@@ -196,8 +196,8 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
     return this.table(view, this.generations(view).active);
   }
 
-  /** A prepared statement, for the views' own readers. */
-  statement(sql: string): Database.Statement {
+  /** A prepared statement, made once per SQL text. */
+  private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
