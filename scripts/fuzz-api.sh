@@ -48,4 +48,9 @@ cd "$work"
   --seed 20261204 \
   --continue-on-failure \
   --suppress-health-check all \
-  --report junit --report-junit-path "$work/junit.xml"
+  --report junit --report-junit-path "$work/junit.xml" |
+  # schemathesis ends with a pytest-style line ("=== 2 warnings in 240.07s ==="). A reader of CI's
+  # log can take it for the run's test summary, which counts no test (twice CI recorded "no test"
+  # for runs where Jest passed 1,640 tests after it). That line goes; every other line stays, and
+  # pipefail keeps schemathesis's exit status.
+  sed -E '/^=+ .* in [0-9.]+s =+$/d; s/^=+ (.*) =+$/\1/'
