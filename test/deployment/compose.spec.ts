@@ -74,4 +74,10 @@ describe('Dockerfile', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     for (const dir of ['apps', 'libs', 'client', 'console']) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} ${dir}$`, 'm'));
   });
+
+  it('copies the dependency patches before npm ci, whose postinstall applies them', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile.indexOf('\nCOPY patches patches\n')).toBeGreaterThan(-1);
+    expect(dockerfile.indexOf('\nCOPY patches patches\n')).toBeLessThan(dockerfile.indexOf('\nRUN npm ci'));
+  });
 });

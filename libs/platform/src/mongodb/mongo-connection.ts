@@ -1,5 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Db, MongoClient } from 'mongodb';
+import { Db, MongoClient, ServerDescriptionChangedEvent } from 'mongodb';
 import type { StoreTimeouts } from '../config/config';
 
 export const MONGO_DB = Symbol('MongoDb');
@@ -26,6 +26,7 @@ export class MongoConnection implements OnApplicationShutdown {
       // enough for a projector's large batch on a slow server.
       socketTimeoutMS: timeouts.mongoSocketMs,
     });
+    watchServer(client);
     const deadline = Date.now() + START_WAIT_MS;
     for (;;) {
       try {
@@ -43,4 +44,23 @@ export class MongoConnection implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.client.close();
   }
+}
+
+/**
+ * What the driver sees of the server, in the service's log: the server lost and found again (warn
+ * and log), and at debug level each heartbeat and connection-pool clear, which is what tells a
+ * server that does not answer from a client that stopped asking.
+ */
+function watchServer(client: MongoClient): void {
+  const logger = new Logger('MongoDB');
+  client.on('serverDescriptionChanged', ({ address, previousDescription: before, newDescription: now }: ServerDescriptionChangedEvent) => {
+    if (before.type === now.type) return;
+    if (now.type === 'Unknown') logger.warn(`${address} lost (${before.type} → Unknown): ${now.error?.message ?? 'no answer'}`);
+    else logger.log(`${address} found: ${now.type}`);
+  });
+  client.on('serverHeartbeatStarted', (e) => logger.debug(`heartbeat to ${e.connectionId} started`));
+  client.on('serverHeartbeatFailed', (e) => logger.debug(`heartbeat to ${e.connectionId} failed: ${e.failure.message}`));
+  client.on('serverHeartbeatSucceeded', (e) => logger.debug(`heartbeat to ${e.connectionId} answered in ${e.duration} ms`));
+  client.on('connectionPoolCleared', (e) => logger.debug(`connection pool of ${e.address} cleared`));
+  client.on('connectionPoolReady', (e) => logger.debug(`connection pool of ${e.address} ready`));
 }
