@@ -1,10 +1,10 @@
 import { once } from 'node:events';
-import { AddressInfo, createServer, connect } from 'node:net';
-import { MongoNetworkError } from 'mongodb';
+import { AddressInfo, createServer, connect, Server, Socket } from 'node:net';
+import { MongoNetworkError, MongoNetworkTimeoutError } from 'mongodb';
 
 // The driver's own connection class and namespace helper: what patches/mongodb+7.9.0.patch mends.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Connection } = require('mongodb/lib/cmap/connection') as { Connection: new (socket: unknown, options: object) => DriverConnection };
+const { Connection } = require('mongodb/lib/cmap/connection') as { Connection: new (socket: Socket, options: object) => DriverConnection };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ns } = require('mongodb/lib/utils') as { ns: (namespace: string) => unknown };
 
@@ -14,32 +14,54 @@ interface DriverConnection {
 }
 
 /**
- * MongoDB driver 7.9: a command begun on a connection whose socket is destroyed before its 'close'
- * event arrives wrote into the destroyed socket and waited for a 'drain' that never comes: no
- * error, no socket timeout, for good. A server monitor's heartbeat caught like that stops the
- * monitor, and the client never finds its server again (the fault suite's MongoDB kill, under load).
+ * MongoDB driver 7.9: a command whose write waits for the socket's 'drain' waited for good once the
+ * socket was destroyed, since a destroyed socket emits neither 'drain' nor, when the driver destroys
+ * it itself, an 'error': no failure, no socket timeout. A server monitor's heartbeat caught like that
+ * stopped the monitor, and the client never found its server again (the fault suite's MongoDB kill,
+ * under load); a command caught like that holds its pooled connection for ever.
  */
-describe('MongoDB driver patch: a command on a socket destroyed under it', () => {
-  it('fails at once with a network error and closes the connection, instead of hanging', async () => {
-    // A peer that never answers: what matters is the client's socket.
-    const server = createServer(() => undefined).listen(0, '127.0.0.1');
+describe('MongoDB driver patch: a command whose socket is destroyed under its write', () => {
+  let server: Server;
+  let socket: Socket;
+
+  /** A peer on loopback that accepts and then does `peer` with each connection; the client's socket to it. */
+  async function connectTo(peer: (socket: Socket) => void): Promise<Socket> {
+    server = createServer(peer).listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
     await once(socket, 'connect');
+    return socket;
+  }
+
+  afterEach(() => {
+    socket?.destroy();
+    server?.close();
+  });
+
+  /** The command's outcome, or that it was still waiting after 5 s. */
+  async function outcomeOf(command: Promise<unknown>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const stillWaiting = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still waiting after 5 s'), 5000)));
     try {
-      const connection = new Connection(socket, { id: 1, socketTimeoutMS: 1000 });
-      const command = connection.command(ns('admin.$cmd'), { hello: 1 }, { socketTimeoutMS: 1000 });
-      // The socket is destroyed in the same tick, as a peer's reset handled first would.
-      socket.destroy();
-      let timer: NodeJS.Timeout | undefined;
-      const stillWaiting = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still waiting after 5 s'), 5000)));
-      const outcome = await Promise.race([command.then(() => 'answered', (error: Error) => error), stillWaiting]);
-      clearTimeout(timer);
-      expect(outcome).toBeInstanceOf(MongoNetworkError);
-      expect(connection.closed).toBe(true);
+      return await Promise.race([command.then(() => 'answered', (error: Error) => error), stillWaiting]);
     } finally {
-      socket.destroy();
-      server.close();
+      clearTimeout(timer);
     }
+  }
+
+  it('fails with a network error when the socket is destroyed before the connection sees it close (a reset handled first)', async () => {
+    const connection = new Connection(await connectTo(() => undefined), { id: 1, socketTimeoutMS: 1000 });
+    const command = connection.command(ns('admin.$cmd'), { hello: 1 }, { socketTimeoutMS: 1000 });
+    socket.destroy();
+    expect(await outcomeOf(command)).toBeInstanceOf(MongoNetworkError);
+    expect(connection.closed).toBe(true);
+  });
+
+  it('fails with the socket timeout when the peer stops reading in the middle of a large write', async () => {
+    // The peer never reads: 20 MB fill both socket buffers, the write waits for 'drain', the socket times out.
+    const connection = new Connection(await connectTo((peer) => peer.pause()), { id: 1, socketTimeoutMS: 300 });
+    const command = connection.command(ns('admin.$cmd'), { insert: 'c', documents: [{ blob: 'x'.repeat(20 * 1024 * 1024) }] }, { socketTimeoutMS: 300 });
+    expect(await outcomeOf(command)).toBeInstanceOf(MongoNetworkTimeoutError);
+    expect(connection.closed).toBe(true);
   });
 });
