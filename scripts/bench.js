@@ -196,7 +196,7 @@ async function benchSearch() {
     const service = await startService(dir, port);
     try {
       bySize[label] = { customers, reads: await readScenarios(port, auth, seeded) };
-      for (const [n, r] of Object.entries(bySize[label].reads)) log(`  ${n}: ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failures} failed`);
+      for (const [n, r] of Object.entries(bySize[label].reads)) log(`  ${n}: ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.failures}`);
       if (label === 'large') {
         // Item 2, in two parts. A detail read alone, then while searches run (nothing else); then a
         // mixed load of searches, lists, details and writes, the event loop watched. The loop's
@@ -254,7 +254,7 @@ async function benchAsOf(port, auth, long) {
   const byRevision = await run((i) => ({ method: 'GET', path: `${path}/as-of?revision=${(i * 97) % n}`, headers: auth }));
   const byTime = await run((i) => ({ method: 'GET', path: `${path}/as-of?at=${new Date(long.startMs + ((i * 97) % n) * 60_000 + 30_000).toISOString()}`, headers: auth }));
   const out = Object.fromEntries(Object.entries({ historyPage, byRevision, byTime }).map(([k, r]) => [k, { perSecond: round(r.perSecond), p50: round(r.p50), p99: round(r.p99), failures: r.failures }]));
-  for (const [k, r] of Object.entries(out)) log(`  ${k}: ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failures} failed`);
+  for (const [k, r] of Object.entries(out)) log(`  ${k}: ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.failures}`);
   return out;
 }
 
@@ -282,7 +282,7 @@ async function benchCommands() {
       const base = await load({ port: 4101, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: (i) => ({ method: 'POST', path: '/v1/hello', headers: auth, body: { companyName: `Name ${i}` } }) });
       const cmd = await load({ port: 4102, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[i % ids.length]}/rename`, headers: auth, body: { companyName: `Name ${r}-${i}` } }) });
       rounds.push({ helloPerSecond: round(base.perSecond), commandsPerSecond: round(cmd.perSecond), commandP99: round(cmd.p99), failures: cmd.failures, ratio: round(cmd.perSecond / base.perSecond) });
-      log(`  round ${r + 1}: hello-world ${base.perSecond.toFixed(0)} req/s, durable renames ${cmd.perSecond.toFixed(0)}/s (p99 ${cmd.p99.toFixed(1)} ms, ${cmd.failures} failed), ratio ${(cmd.perSecond / base.perSecond).toFixed(2)}`);
+      log(`  round ${r + 1}: hello-world ${base.perSecond.toFixed(0)} req/s, durable renames ${cmd.perSecond.toFixed(0)}/s (p99 ${cmd.p99.toFixed(1)} ms, errors ${cmd.failures}), ratio ${(cmd.perSecond / base.perSecond).toFixed(2)}`);
     }
     clearInterval(rss);
     const ratios = rounds.map((x) => x.ratio).sort((a, b) => a - b);
