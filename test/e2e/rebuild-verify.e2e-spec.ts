@@ -244,7 +244,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
     const ms = Date.now() - began;
     await sleep(300); // a few more reads on the switched views
     const reads = await reader.stop();
-    console.log(`[${STORES}] cli rebuild (all views, ${seeded.events.toLocaleString('en-US')} events each) took ${ms} ms; ${reads.reads} reads meanwhile, ${reads.failures.length} failed\n${result.stderr}${result.stdout}`);
+    console.log(`[${STORES}] cli rebuild (all views, ${seeded.events.toLocaleString('en-US')} events each) took ${ms} ms; ${reads.reads} reads meanwhile, errors ${reads.failures.length}\n${result.stderr}${result.stdout}`);
 
     expectExit(result, 0);
     expect(reads.failures).toEqual([]);
@@ -315,7 +315,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
       stopping = true;
       await loops;
     }
-    console.log(`[${STORES}] ${results.length} more cli rebuilds with view-store reads back to back: ${reads} reads in ${Date.now() - began} ms, ${failures.length} failed`);
+    console.log(`[${STORES}] ${results.length} more cli rebuilds with view-store reads back to back: ${reads} reads in ${Date.now() - began} ms, errors ${failures.length}`);
     for (const result of results) expectExit(result, 0);
     expect(failures).toEqual([]);
   }, 300_000);
