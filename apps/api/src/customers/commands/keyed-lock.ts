@@ -16,8 +16,8 @@ export interface GiveUp {
  * Runs tasks one at a time per key, in arrival order; different keys run concurrently. With
  * `giveUp`, a task that had to wait is not run once `giveUp.when()` says so, while it waits or when
  * its turn comes: it fails with LockWaitTimeout, and the tasks behind it wait for the one ahead
- * only. A task with nothing ahead always runs: it is what finds the store back. A long queue behind a busy but healthy store
- * waits its turn; only a queue behind a stuck one gives up.
+ * only. A task with nothing ahead always runs: it is what finds the store back. A long queue
+ * behind a busy but healthy store waits its turn; only a queue behind a stuck one gives up.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -27,8 +27,7 @@ export class KeyedLock {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const ahead = this.tails.get(key);
     const result = (ahead ? this.turn(key, ahead) : Promise.resolve()).then(task);
-    const previous = ahead ?? Promise.resolve();
-    const tail = Promise.allSettled([previous, result]);
+    const tail = Promise.allSettled([ahead, result]);
     this.tails.set(key, tail);
     void tail.then(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
