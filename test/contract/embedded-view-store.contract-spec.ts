@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { positionKey } from '@app/event-store';
+import Database from 'better-sqlite3';
 import { customerListProjection, CustomerListItem, embeddedViews, ViewPorts } from '@app/read-side';
 import { viewStoreContract } from './view-store.contract';
+import { key, LIST, listItem, partner, pos } from './view-fixtures';
 import { onTempFiles } from '../support/temp-files';
 
 const files = onTempFiles<ViewPorts>('view-store-contract', 'views.sqlite', embeddedViews);
@@ -42,5 +44,96 @@ describe('View store: embedded (SQLite) only', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('a generation filled from empty, written without its key index until it is read by key', () => {
+    const keyIndexes = (file: string, table: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.pragma(`index_list(${table})`) as { name: string; unique: number }[]).filter((i) => i.unique === 1).map((i) => i.name);
+      } finally {
+        db.close();
+      }
+    };
+
+    it('folds documents written again across commits, keeps the newer of two, and gets its key index before it is read by key', async () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'views.sqlite');
+      const views = embeddedViews(file);
+      try {
+        const generation = await views.generations.beginRebuild(LIST);
+        const p = partner();
+        const a = listItem(p, 'Contoso', 'contoso.example', 2n);
+        const b = listItem(p, 'Fabrikam', 'fabrikam.example', 3n);
+        await views.writer.commit(LIST, [a, b], pos(3n), generation);
+        expect(keyIndexes(file, `customer_list_g${generation}`)).toEqual([]);
+
+        const renamed = { ...a, companyName: 'Contoso Ltd', position: listItem(p, '', '', 5n).position };
+        await views.writer.commit(LIST, [renamed], pos(5n), generation);
+        // An older document (a batch committed again) never replaces a newer one.
+        await views.writer.commit(LIST, [a], pos(6n), generation);
+        expect(await views.writer.load(LIST, [key(a), key(b)], generation)).toStrictEqual([renamed, b]);
+
+        const found: CustomerListItem[] = [];
+        for await (const doc of views.generations.documents(LIST, generation)) found.push(doc);
+        expect(found).toHaveLength(2);
+        expect(keyIndexes(file, `customer_list_g${generation}`)).toEqual([`customer_list_g${generation}_key`]);
+        // Keyed now: the same documents again are upserts, not new rows.
+        await views.writer.commit(LIST, [renamed, b], pos(7n), generation);
+        await views.generations.finishRebuild(LIST, generation);
+        expect(await views.customerList.page({ partnerId: p, size: 10 })).toStrictEqual({ items: [renamed, b] });
+      } finally {
+        await views.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('forgets the rows of a commit that failed, so the next commit writes them again', async () => {
+      const dir = tempDir();
+      const views = embeddedViews(path.join(dir, 'views.sqlite'));
+      try {
+        const generation = await views.generations.beginRebuild(LIST);
+        const p = partner();
+        const a = listItem(p, 'Contoso', 'contoso.example', 2n);
+        const b = listItem(p, 'Fabrikam', 'fabrikam.example', 4n);
+        const broken = { ...listItem(p, 'Northwind', 'northwind.example', 3n), position: null as unknown as string };
+        // The failed commit created the table: it is gone with it.
+        await expect(views.writer.commit(LIST, [a, broken], pos(3n), generation)).rejects.toThrow(/NOT NULL/);
+        expect(await views.writer.checkpoint(LIST, generation)).toBeNull();
+        await views.writer.commit(LIST, [a], pos(3n), generation);
+        // The table stays; the row appended for b is undone.
+        await expect(views.writer.commit(LIST, [b, broken], pos(4n), generation)).rejects.toThrow(/NOT NULL/);
+        await views.writer.commit(LIST, [b], pos(4n), generation);
+        expect(await views.writer.load(LIST, [key(a), key(b)], generation)).toStrictEqual([a, b]);
+      } finally {
+        await views.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('opened by a second store (a resumed rebuild), gets its key index at once; the first store then fails on a shared key instead of writing it twice', async () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'views.sqlite');
+      const first = embeddedViews(file);
+      const second = embeddedViews(file);
+      try {
+        const generation = await first.generations.beginRebuild(LIST);
+        const p = partner();
+        const a = listItem(p, 'Contoso', 'contoso.example', 2n);
+        const b = listItem(p, 'Fabrikam', 'fabrikam.example', 3n);
+        await first.writer.commit(LIST, [a], pos(2n), generation);
+
+        expect(await second.writer.load(LIST, [key(a)], generation)).toStrictEqual([a]);
+        expect(keyIndexes(file, `customer_list_g${generation}`)).toEqual([`customer_list_g${generation}_key`]);
+        await second.writer.commit(LIST, [b], pos(3n), generation);
+
+        await expect(first.writer.commit(LIST, [{ ...b, position: listItem(p, '', '', 4n).position }], pos(4n), generation)).rejects.toThrow(/UNIQUE/);
+        expect(await second.writer.load(LIST, [key(a), key(b)], generation)).toStrictEqual([a, b]);
+      } finally {
+        await first.close();
+        await second.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -15,12 +15,20 @@ import { ViewDocument } from '../views';
  * again from the events, which are the durable truth. It spares the request path an fsync per batch.
  *
  * Each table holds the key, the document's position and JSON, and a column per key the view
- * declares (`nameKey` → `name_key`).
+ * declares (`nameKey` → `name_key`), unique by its key index.
+ *
+ * A generation this store fills from empty (a rebuild's, a shadow) is written without its key
+ * index: documents arrive in log order, so their keys land all over that index, and keeping it up
+ * to date made most of a rebuild's cost. Its rows are appended and found again by rowid, which the
+ * store keeps per key; the index is sorted once, before the generation is first read by key or
+ * serves reads. Opened by another process, or after a crash, the generation gets its index at once.
  */
 export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvents {
   private readonly db: Database.Database;
   private readonly created = new Set<string>();
   private readonly indexed = new Set<string>();
+  /** Tables this store fills without their key index: each document's rowid, by key. */
+  private readonly unkeyed = new Map<string, Map<string, number | bigint>>();
   /** Prepared once per SQL text: every read and every projected batch goes through these. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -38,10 +46,15 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
   }
 
   async load<V extends ViewDocument>(view: ViewDefinition<V>, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
-    const table = this.table(view, generation ?? this.generations(view).active, false);
-    const select = this.statement(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
+    const active = this.generations(view).active;
+    const target = generation ?? active;
+    const table = this.table(view, target, target === active ? 'indexes' : 'rows');
+    const rowids = this.unkeyed.get(table);
+    const byKey = this.statement(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
+    const byRowid = this.statement(`SELECT doc FROM ${table} WHERE rowid = ?`);
     return keys.flatMap((k) => {
-      const row = select.get(k.partnerId, k.id) as { doc: string } | undefined;
+      const rowid = rowids?.get(rowKey(k));
+      const row = (rowids ? rowid !== undefined && byRowid.get(rowid) : byKey.get(k.partnerId, k.id)) as { doc: string } | undefined | false;
       return row ? [JSON.parse(row.doc) as V] : [];
     });
   }
@@ -53,18 +66,23 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
     generation?: number,
     parked: readonly ParkedEvent[] = [],
   ): Promise<void> {
+    let table: string | undefined;
     // IMMEDIATE: take the write lock first, so another process writing meanwhile makes this wait
     // (busy_timeout) instead of failing when a read-then-write transaction cannot upgrade.
-    this.db.transaction(() => {
+    this.inTransaction(() => table, () => {
       // Checked inside the transaction: a switch by a rebuild cannot slip in between.
       const generations = this.generations(view);
       const target = generation ?? generations.active;
       if (!inUse(generations, target)) throw new StaleGeneration(view.name, target);
       // A generation being built (or a shadow) gets its indexes when it becomes active: one sort
       // at the end costs far less than keeping them up to date row by row.
-      const table = this.table(view, target, target === generations.active);
-      const upsert = this.upsert(view, table, 'newer');
-      for (const doc of documents) upsert(doc);
+      table = this.table(view, target, target === generations.active ? 'indexes' : 'rows');
+      const rowids = this.unkeyed.get(table);
+      if (rowids) this.append(view, table, documents, rowids);
+      else {
+        const upsert = this.upsert(view, table, 'newer');
+        for (const doc of documents) upsert(doc);
+      }
       // The first parking of an event stands: a batch committed again after a crash parks it again.
       const park = this.statement(
         `INSERT INTO parked_events (view, generation, position, stream, revision, type, event_id, error, parked_at)
@@ -76,7 +94,40 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
          ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
          WHERE excluded.position > projection_checkpoints.position`,
       ).run(checkpointName(view, target), positionKey(checkpoint), Date.now());
-    }).immediate();
+    });
+  }
+
+  /**
+   * Runs a write transaction (IMMEDIATE) that may create the table it writes to. If it fails, the
+   * table, its indexes and appended rows may have been undone with it: the store forgets what it
+   * knew of the table (rowids included) and looks at the file again next time.
+   */
+  private inTransaction<T>(table: () => string | undefined, run: () => T): T {
+    try {
+      return this.db.transaction(run).immediate();
+    } catch (error) {
+      const name = table();
+      if (name) this.forget(name);
+      throw error;
+    }
+  }
+
+  /**
+   * Writes documents to a table without its key index: a document this store wrote before is
+   * updated at its rowid (only over an older one, as an upsert would), any other is appended.
+   */
+  private append<V extends ViewDocument>(view: ViewDefinition<V>, table: string, documents: readonly V[], rowids: Map<string, number | bigint>): void {
+    const keys = view.keys.map((k) => column(k.field));
+    const columns = ['partner_id', 'id', ...keys, 'position', 'doc'];
+    const insert = this.statement(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const update = this.statement(`UPDATE ${table} SET ${[...keys, 'position', 'doc'].map((c) => `${c} = ?`).join(', ')} WHERE rowid = ? AND position < ?`);
+    for (const doc of documents) {
+      const key = rowKey(doc);
+      const values = [...view.keys.map((k) => k.of(doc)), doc.position, JSON.stringify(doc)];
+      const rowid = rowids.get(key);
+      if (rowid !== undefined) update.run(...values, rowid, doc.position);
+      else rowids.set(key, insert.run(doc.partnerId, doc.id, ...values).lastInsertRowid);
+    }
   }
 
   async checkpoint(view: ViewDefinition, generation?: number): Promise<Position | null> {
@@ -122,10 +173,11 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
     expectedPosition: string | null,
     positions: readonly string[],
   ): Promise<boolean> {
-    return this.db.transaction(() => {
+    let table: string | undefined;
+    return this.inTransaction(() => table, () => {
       const generations = this.generations(view);
       if (!inUse(generations, generation)) throw new StaleGeneration(view.name, generation);
-      const table = this.table(view, generation, generation === generations.active);
+      table = this.table(view, generation, generation === generations.active ? 'indexes' : 'keys');
       const stored = this.statement(`SELECT position FROM ${table} WHERE partner_id = ? AND id = ?`).get(document.partnerId, document.id) as
         | { position: string }
         | undefined;
@@ -134,7 +186,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
       const unpark = this.statement('DELETE FROM parked_events WHERE view = ? AND generation = ? AND position = ?');
       for (const position of positions) unpark.run(view.name, generation, position);
       return true;
-    }).immediate();
+    });
   }
 
   async activeGeneration(view: ViewDefinition): Promise<number> {
@@ -153,11 +205,11 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
 
   async finishRebuild(view: ViewDefinition, generation: number): Promise<void> {
     // The indexes first, outside the switch: only this rebuild writes to the generation it builds.
-    if (this.generations(view).building === generation) this.table(view, generation, true);
+    if (this.generations(view).building === generation) this.table(view, generation, 'indexes');
     this.db.transaction(() => {
       const generations = this.generations(view);
       if (generations.building !== generation) throw new StaleGeneration(view.name, generation);
-      this.table(view, generation, true);
+      this.table(view, generation, 'indexes');
       this.save(view, { ...generations, active: generation, building: null, retired: [...(generations.retired ?? []), generations.active] });
     }).immediate();
   }
@@ -181,7 +233,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
 
   async *documents<V extends ViewDocument>(view: ViewDefinition<V>, generation: number): AsyncIterable<V> {
     const select = this.statement(
-      `SELECT partner_id, id, doc FROM ${this.table(view, generation, false)} WHERE (partner_id, id) > (?, ?) ORDER BY partner_id, id LIMIT 1000`,
+      `SELECT partner_id, id, doc FROM ${this.table(view, generation, 'keys')} WHERE (partner_id, id) > (?, ?) ORDER BY partner_id, id LIMIT 1000`,
     );
     for (let after = ['', '']; ; ) {
       const rows = select.all(after[0], after[1]) as { partner_id: string; id: string; doc: string }[];
@@ -193,7 +245,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
 
   /** The table serving reads of a view, for the view's own reader. */
   activeTable(view: ViewDefinition): string {
-    return this.table(view, this.generations(view).active);
+    return this.table(view, this.generations(view).active, 'indexes');
   }
 
   /** A prepared statement, made once per SQL text. */
@@ -246,17 +298,27 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
     );
   }
 
-  /** The table of one generation, created with the view's key columns on first use, and its indexes once `indexed`. */
-  private table(view: ViewDefinition, generation: number, indexed = true): string {
+  /**
+   * The table of one generation, created with the view's key columns on first use, with what the
+   * caller needs: its `rows` (a table this store creates for a generation that is not active is
+   * left without its key index), its `keys` (the key index), or its `indexes` (the view's too).
+   */
+  private table(view: ViewDefinition, generation: number, needs: 'rows' | 'keys' | 'indexes'): string {
     const name = tableName(view, generation);
     if (!this.created.has(name)) {
       const keys = view.keys.map((k) => `${column(k.field)} TEXT, `).join('');
-      this.db.exec(
-        `CREATE TABLE IF NOT EXISTS ${name} (partner_id TEXT NOT NULL, id TEXT NOT NULL, ${keys}position TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (partner_id, id))`,
-      );
+      // Checked and created in one write transaction: of two processes, only one can find it missing.
+      const fresh = this.db.transaction(() => {
+        if (this.statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)) return false;
+        this.db.exec(`CREATE TABLE ${name} (partner_id TEXT NOT NULL, id TEXT NOT NULL, ${keys}position TEXT NOT NULL, doc TEXT NOT NULL)`);
+        return true;
+      }).immediate();
       this.created.add(name);
+      if (fresh && needs === 'rows') this.unkeyed.set(name, new Map());
+      else this.addKeyIndex(name);
     }
-    if (indexed && !this.indexed.has(name)) {
+    if (needs !== 'rows' && this.unkeyed.delete(name)) this.addKeyIndex(name);
+    if (needs === 'indexes' && !this.indexed.has(name)) {
       for (const index of view.indexes) {
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${name}_by_${index.name} ON ${name} (partner_id, ${index.fields.map(column).join(', ')})`);
       }
@@ -265,14 +327,26 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
     return name;
   }
 
+  /** The unique key index; a table made before there was one has its primary key instead. */
+  private addKeyIndex(table: string): void {
+    const indexes = this.db.pragma(`index_list(${table})`) as { origin: string }[];
+    if (!indexes.some((i) => i.origin === 'pk')) this.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${table}_key ON ${table} (partner_id, id)`);
+  }
+
   private drop(view: ViewDefinition, generation: number): void {
     const name = tableName(view, generation);
-    for (const sql of this.statements.keys()) if (sql.includes(name)) this.statements.delete(sql);
     this.db.exec(`DROP TABLE IF EXISTS ${name}`);
     this.statement('DELETE FROM projection_checkpoints WHERE name = ?').run(checkpointName(view, generation));
     this.statement('DELETE FROM parked_events WHERE view = ? AND generation = ?').run(view.name, generation);
-    this.created.delete(name);
-    this.indexed.delete(name);
+    this.forget(name);
+  }
+
+  /** Forgets what this store knew of a table: the next use looks at the file again. */
+  private forget(table: string): void {
+    for (const sql of this.statements.keys()) if (sql.includes(table)) this.statements.delete(sql);
+    this.created.delete(table);
+    this.indexed.delete(table);
+    this.unkeyed.delete(table);
   }
 }
 
@@ -293,6 +367,10 @@ function tableName(view: ViewDefinition, generation: number): string {
 
 function checkpointName(view: ViewDefinition, generation: number): string {
   return `${view.name}#${generation}`;
+}
+
+function rowKey(key: DocumentKey): string {
+  return `${key.partnerId}/${key.id}`;
 }
 
 /** `nameKey` → `name_key`. */

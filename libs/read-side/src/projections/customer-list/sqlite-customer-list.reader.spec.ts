@@ -73,7 +73,7 @@ describe('SqliteCustomerListReader', () => {
     const nameRange = 'SEARCH \\S+ USING COVERING INDEX \\S+_by_name_order \\(partner_id=\\? AND \\(name_key,id\\)>\\(\\?,\\?\\)\\)';
     const part = `CO-ROUTINE \\(subquery-\\d+\\) \\| ${nameRange} \\| SCAN \\(subquery-\\d+\\)`;
     expect(plan(sql.step)).toMatch(new RegExp(`^COMPOUND QUERY \\| LEFT-MOST SUBQUERY \\| ${part} \\| UNION ALL \\| ${part}$`));
-    expect(plan(sql.documents)).toMatch(/^SEARCH \S+ USING INDEX sqlite_autoindex_\S+ \(partner_id=\? AND id=\?\) \| (LIST SUBQUERY|CORRELATED LIST SUBQUERY) \d+ \| SCAN json_each VIRTUAL TABLE INDEX \d+:( \| CREATE BLOOM FILTER)?$/);
+    expect(plan(sql.documents)).toMatch(/^SEARCH \S+ USING INDEX \S+_key \(partner_id=\? AND id=\?\) \| (LIST SUBQUERY|CORRELATED LIST SUBQUERY) \d+ \| SCAN json_each VIRTUAL TABLE INDEX \d+:( \| CREATE BLOOM FILTER)?$/);
     for (const statement of Object.values(sql)) expect(plan(statement)).not.toMatch(/TEMP B-TREE|SCAN (?!\(subquery|json_each)/);
   });
 
