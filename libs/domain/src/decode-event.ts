@@ -26,19 +26,24 @@ export class UndecodableEvent extends Error {
   }
 }
 
-// A check appends what is wrong with a value, named by its path, to `problems`.
-type Check = (value: unknown, path: string, problems: string[]) => void;
+/**
+ * A check appends what is wrong with a value to `problems`, named by its path. The path is kept as
+ * the steps leading to the value and joined only for a problem: every projected event is checked,
+ * and building each field's path up front was a tenth of a rebuild's time.
+ */
+type Check = (value: unknown, path: string[], problems: string[]) => void;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const at = (path: string[], what: string) => `${path.join('')} ${what}`;
 
 const string: Check = (value, path, problems) => {
-  if (typeof value !== 'string') problems.push(`${path} must be a string`);
+  if (typeof value !== 'string') problems.push(at(path, 'must be a string'));
 };
 const instant: Check = (value, path, problems) => {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) problems.push(`${path} must be an ISO-8601 instant`);
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) problems.push(at(path, 'must be an ISO-8601 instant'));
 };
 const positiveInteger: Check = (value, path, problems) => {
-  if (!Number.isInteger(value) || (value as number) < 1) problems.push(`${path} must be a positive integer`);
+  if (!Number.isInteger(value) || (value as number) < 1) problems.push(at(path, 'must be a positive integer'));
 };
 const optional =
   (check: Check): Check =>
@@ -48,20 +53,27 @@ const optional =
 const oneOf =
   (allowed: readonly string[]): Check =>
   (value, path, problems) => {
-    if (!allowed.includes(value as string)) problems.push(`${path} must be one of ${allowed.join(', ')}`);
+    if (!allowed.includes(value as string)) problems.push(at(path, `must be one of ${allowed.join(', ')}`));
   };
+/** Checks `check` with `step` added to the path. */
+const within = (path: string[], step: string, check: Check, value: unknown, problems: string[]) => {
+  path.push(step);
+  check(value, path, problems);
+  path.pop();
+};
 const arrayOf =
   (check: Check): Check =>
   (value, path, problems) => {
-    if (!Array.isArray(value)) problems.push(`${path} must be an array`);
-    else value.forEach((item, i) => check(item, `${path}[${i}]`, problems));
+    if (!Array.isArray(value)) problems.push(at(path, 'must be an array'));
+    else for (let i = 0; i < value.length; i++) within(path, `[${i}]`, check, value[i], problems);
   };
-const object =
-  (fields: Record<string, Check>): Check =>
-  (value, path, problems) => {
-    if (!isRecord(value)) problems.push(`${path} must be an object`);
-    else for (const [name, check] of Object.entries(fields)) check(value[name], `${path}.${name}`, problems);
+const object = (fields: Record<string, Check>): Check => {
+  const steps = Object.entries(fields).map(([name, check]) => ({ name, step: `.${name}`, check }));
+  return (value, path, problems) => {
+    if (!isRecord(value)) problems.push(at(path, 'must be an object'));
+    else for (const { name, step, check } of steps) within(path, step, check, value[name], problems);
   };
+};
 
 const address = object({
   addressLine1: string,
@@ -73,7 +85,7 @@ const address = object({
   country: string,
 });
 const nothing: Check = (value, path, problems) => {
-  if (value !== null) problems.push(`${path} must be null`);
+  if (value !== null) problems.push(at(path, 'must be null'));
 };
 const plainAddress = object({ city: string, state: optional(string), postalCode: string, country: string });
 const plainContact = object({ firstName: string, lastName: string, email: string, phoneNumber: optional(string), defaultAddress: address });
@@ -129,9 +141,9 @@ const isEventType = (type: string): type is CustomerEventType => (EVENT_TYPES as
 export function decodeCustomerEvent(stored: StoredEvent): DecodedEvent {
   const { type, data, metadata } = stored;
   const problems: string[] = [];
-  if (isEventType(type)) DATA[type](data, 'data', problems);
+  if (isEventType(type)) DATA[type](data, ['data'], problems);
   else problems.push(`type ${JSON.stringify(type)} is not in the event catalogue`);
-  METADATA(metadata, 'metadata', problems);
+  METADATA(metadata, ['metadata'], problems);
   if (problems.length > 0) throw new UndecodableEvent(stored.stream, stored.revision, problems);
   const checked = metadata as Omit<EventMetadata, 'schemaVersion'> & { schemaVersion?: number };
   return {
