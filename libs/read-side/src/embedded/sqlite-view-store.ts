@@ -19,7 +19,7 @@ import { ViewDocument } from '../views';
  *
  * A generation this store fills from empty (a rebuild's, a shadow) is written without its key
  * index: documents arrive in log order, so their keys land all over that index, and keeping it up
- * to date made most of a rebuild's cost. Its rows are appended and found again by rowid, which the
+ * to date was about a third of a rebuild's time. Its rows are appended and found again by rowid, which the
  * store keeps per key; the index is sorted once, before the generation is first read by key or
  * serves reads. Opened by another process, or after a crash, the generation gets its index at once.
  */
@@ -74,8 +74,8 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
       const generations = this.generations(view);
       const target = generation ?? generations.active;
       if (!inUse(generations, target)) throw new StaleGeneration(view.name, target);
-      // A generation being built (or a shadow) gets its indexes when it becomes active: one sort
-      // at the end costs far less than keeping them up to date row by row.
+      // A generation being built (or a shadow) gets its key index when first read by key, and the
+      // view's indexes when it becomes active: one sort costs far less than keeping them up to date.
       table = this.table(view, target, target === generations.active ? 'indexes' : 'rows');
       const rowids = this.unkeyed.get(table);
       if (rowids) this.append(view, table, documents, rowids);
