@@ -29,7 +29,7 @@ export class UndecodableEvent extends Error {
 /**
  * A check appends what is wrong with a value to `problems`, named by its path. The path is kept as
  * the steps leading to the value and joined only for a problem: every projected event is checked,
- * and building each field's path up front was a tenth of a rebuild's time.
+ * and building each field's path up front took about 6 % of a rebuild.
  */
 type Check = (value: unknown, path: string[], problems: string[]) => void;
 
