@@ -47,6 +47,19 @@ describe('View store: embedded (SQLite) only', () => {
   });
 
   describe('a generation filled from empty, written without its key index until it is read by key', () => {
+    /** A store on a fresh file in a directory of its own, closed and removed after `run`. */
+    async function onFreshFile(run: (views: ViewPorts, file: string) => Promise<void>): Promise<void> {
+      const dir = tempDir();
+      const file = path.join(dir, 'views.sqlite');
+      const views = embeddedViews(file);
+      try {
+        await run(views, file);
+      } finally {
+        await views.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
     const keyIndexes = (file: string, table: string) => {
       const db = new Database(file, { readonly: true });
       try {
@@ -56,11 +69,8 @@ describe('View store: embedded (SQLite) only', () => {
       }
     };
 
-    it('folds documents written again across commits, keeps the newer of two, and gets its key index before it is read by key', async () => {
-      const dir = tempDir();
-      const file = path.join(dir, 'views.sqlite');
-      const views = embeddedViews(file);
-      try {
+    it('folds documents written again across commits, keeps the newer of two, and gets its key index before it is read by key', () =>
+      onFreshFile(async (views, file) => {
         const generation = await views.generations.beginRebuild(LIST);
         const p = partner();
         const a = listItem(p, 'Contoso', 'contoso.example', 2n);
@@ -82,16 +92,10 @@ describe('View store: embedded (SQLite) only', () => {
         await views.writer.commit(LIST, [renamed, b], pos(7n), generation);
         await views.generations.finishRebuild(LIST, generation);
         expect(await views.customerList.page({ partnerId: p, size: 10 })).toStrictEqual({ items: [renamed, b] });
-      } finally {
-        await views.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      }));
 
-    it('forgets the rows of a commit that failed, so the next commit writes them again', async () => {
-      const dir = tempDir();
-      const views = embeddedViews(path.join(dir, 'views.sqlite'));
-      try {
+    it('forgets the rows of a commit that failed, so the next commit writes them again', () =>
+      onFreshFile(async (views) => {
         const generation = await views.generations.beginRebuild(LIST);
         const p = partner();
         const a = listItem(p, 'Contoso', 'contoso.example', 2n);
@@ -107,35 +111,27 @@ describe('View store: embedded (SQLite) only', () => {
         await expect(views.writer.commit(LIST, [b, broken], pos(4n), generation)).rejects.toMatchObject({ message: expect.stringMatching(/NOT NULL/) });
         await views.writer.commit(LIST, [b], pos(4n), generation);
         expect(await views.writer.load(LIST, [key(a), key(b)], generation)).toStrictEqual([a, b]);
-      } finally {
-        await views.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      }));
 
-    it('opened by a second store (a resumed rebuild), gets its key index at once; the first store then fails on a shared key instead of writing it twice', async () => {
-      const dir = tempDir();
-      const file = path.join(dir, 'views.sqlite');
-      const first = embeddedViews(file);
-      const second = embeddedViews(file);
-      try {
-        const generation = await first.generations.beginRebuild(LIST);
-        const p = partner();
-        const a = listItem(p, 'Contoso', 'contoso.example', 2n);
-        const b = listItem(p, 'Fabrikam', 'fabrikam.example', 3n);
-        await first.writer.commit(LIST, [a], pos(2n), generation);
+    it('opened by a second store (a resumed rebuild), gets its key index at once; the first store then fails on a shared key instead of writing it twice', () =>
+      onFreshFile(async (first, file) => {
+        const second = embeddedViews(file);
+        try {
+          const generation = await first.generations.beginRebuild(LIST);
+          const p = partner();
+          const a = listItem(p, 'Contoso', 'contoso.example', 2n);
+          const b = listItem(p, 'Fabrikam', 'fabrikam.example', 3n);
+          await first.writer.commit(LIST, [a], pos(2n), generation);
 
-        expect(await second.writer.load(LIST, [key(a)], generation)).toStrictEqual([a]);
-        expect(keyIndexes(file, `customer_list_g${generation}`)).toEqual([`customer_list_g${generation}_key`]);
-        await second.writer.commit(LIST, [b], pos(3n), generation);
+          expect(await second.writer.load(LIST, [key(a)], generation)).toStrictEqual([a]);
+          expect(keyIndexes(file, `customer_list_g${generation}`)).toEqual([`customer_list_g${generation}_key`]);
+          await second.writer.commit(LIST, [b], pos(3n), generation);
 
-        await expect(first.writer.commit(LIST, [{ ...b, position: listItem(p, '', '', 4n).position }], pos(4n), generation)).rejects.toMatchObject({ message: expect.stringMatching(/UNIQUE/) });
-        expect(await second.writer.load(LIST, [key(a), key(b)], generation)).toStrictEqual([a, b]);
-      } finally {
-        await first.close();
-        await second.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+          await expect(first.writer.commit(LIST, [{ ...b, position: listItem(p, '', '', 4n).position }], pos(4n), generation)).rejects.toMatchObject({ message: expect.stringMatching(/UNIQUE/) });
+          expect(await second.writer.load(LIST, [key(a), key(b)], generation)).toStrictEqual([a, b]);
+        } finally {
+          await second.close();
+        }
+      }));
   });
 });

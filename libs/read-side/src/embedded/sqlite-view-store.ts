@@ -46,17 +46,27 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
   }
 
   async load<V extends ViewDocument>(view: ViewDefinition<V>, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
-    const active = this.generations(view).active;
-    const target = generation ?? active;
-    const table = this.table(view, target, target === active ? 'indexes' : 'rows');
+    const table = this.table(view, generation ?? this.generations(view).active, 'rows');
     const rowids = this.unkeyed.get(table);
-    const byKey = this.statement(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
-    const byRowid = this.statement(`SELECT doc FROM ${table} WHERE rowid = ?`);
+    const find = rowids ? this.byRowid(table, rowids) : this.byKey(table);
     return keys.flatMap((k) => {
-      const rowid = rowids?.get(rowKey(k));
-      const row = (rowids ? rowid !== undefined && byRowid.get(rowid) : byKey.get(k.partnerId, k.id)) as { doc: string } | undefined | false;
+      const row = find(k);
       return row ? [JSON.parse(row.doc) as V] : [];
     });
+  }
+
+  private byKey(table: string): (key: DocumentKey) => { doc: string } | undefined {
+    const select = this.statement(`SELECT doc FROM ${table} WHERE partner_id = ? AND id = ?`);
+    return (k) => select.get(k.partnerId, k.id) as { doc: string } | undefined;
+  }
+
+  /** In a table without its key index, only what this store wrote can be found: by its rowid. */
+  private byRowid(table: string, rowids: Map<string, number | bigint>): (key: DocumentKey) => { doc: string } | undefined {
+    const select = this.statement(`SELECT doc FROM ${table} WHERE rowid = ?`);
+    return (k) => {
+      const rowid = rowids.get(rowKey(k));
+      return rowid === undefined ? undefined : (select.get(rowid) as { doc: string } | undefined);
+    };
   }
 
   async commit<V extends ViewDocument>(
@@ -66,17 +76,16 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
     generation?: number,
     parked: readonly ParkedEvent[] = [],
   ): Promise<void> {
-    let table: string | undefined;
     // IMMEDIATE: take the write lock first, so another process writing meanwhile makes this wait
     // (busy_timeout) instead of failing when a read-then-write transaction cannot upgrade.
-    this.inTransaction(() => table, () => {
+    this.write(() => {
       // Checked inside the transaction: a switch by a rebuild cannot slip in between.
       const generations = this.generations(view);
       const target = generation ?? generations.active;
       if (!inUse(generations, target)) throw new StaleGeneration(view.name, target);
       // A generation being built (or a shadow) gets its key index when first read by key, and the
       // view's indexes when it becomes active: one sort costs far less than keeping them up to date.
-      table = this.table(view, target, target === generations.active ? 'indexes' : 'rows');
+      const table = this.table(view, target, target === generations.active ? 'indexes' : 'rows');
       const rowids = this.unkeyed.get(table);
       if (rowids) this.append(view, table, documents, rowids);
       else {
@@ -98,16 +107,15 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
   }
 
   /**
-   * Runs a write transaction (IMMEDIATE) that may create the table it writes to. If it fails, the
-   * table, its indexes and appended rows may have been undone with it: the store forgets what it
-   * knew of the table (rowids included) and looks at the file again next time.
+   * Runs a write transaction (IMMEDIATE) that may create the table it writes to. If it fails, a
+   * table, its indexes or appended rows may have been undone with it: the store forgets what it
+   * knew of its tables (rowids included) and looks at the file again at their next use.
    */
-  private inTransaction<T>(table: () => string | undefined, run: () => T): T {
+  private write<T>(run: () => T): T {
     try {
       return this.db.transaction(run).immediate();
     } catch (error) {
-      const name = table();
-      if (name) this.forget(name);
+      for (const table of [...this.created]) this.forget(table);
       throw error;
     }
   }
@@ -173,11 +181,10 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
     expectedPosition: string | null,
     positions: readonly string[],
   ): Promise<boolean> {
-    let table: string | undefined;
-    return this.inTransaction(() => table, () => {
+    return this.write(() => {
       const generations = this.generations(view);
       if (!inUse(generations, generation)) throw new StaleGeneration(view.name, generation);
-      table = this.table(view, generation, generation === generations.active ? 'indexes' : 'keys');
+      const table = this.table(view, generation, generation === generations.active ? 'indexes' : 'keys');
       const stored = this.statement(`SELECT position FROM ${table} WHERE partner_id = ? AND id = ?`).get(document.partnerId, document.id) as
         | { position: string }
         | undefined;
@@ -300,21 +307,25 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
 
   /**
    * The table of one generation, created with the view's key columns on first use, with what the
-   * caller needs: its `rows` (a table this store creates for a generation that is not active is
-   * left without its key index), its `keys` (the key index), or its `indexes` (the view's too).
+   * caller needs: its `rows` (a table this store creates for a generation that is not the active
+   * one is left without its key index), its `keys` (the key index), or its `indexes` (the view's too).
    */
   private table(view: ViewDefinition, generation: number, needs: 'rows' | 'keys' | 'indexes'): string {
     const name = tableName(view, generation);
     if (!this.created.has(name)) {
       const keys = view.keys.map((k) => `${column(k.field)} TEXT, `).join('');
-      // Checked and created in one write transaction: of two processes, only one can find it missing.
-      const fresh = this.db.transaction(() => {
-        if (this.statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)) return false;
-        this.db.exec(`CREATE TABLE ${name} (partner_id TEXT NOT NULL, id TEXT NOT NULL, ${keys}position TEXT NOT NULL, doc TEXT NOT NULL)`);
-        return true;
-      }).immediate();
+      const exists = () => this.statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+      // A table that exists needs no lock (reads come this way). A missing one is checked again and
+      // created in one write transaction: of two processes, only one can find it missing.
+      const fresh =
+        !exists() &&
+        this.db.transaction(() => {
+          if (exists()) return false;
+          this.db.exec(`CREATE TABLE ${name} (partner_id TEXT NOT NULL, id TEXT NOT NULL, ${keys}position TEXT NOT NULL, doc TEXT NOT NULL)`);
+          return true;
+        }).immediate();
       this.created.add(name);
-      if (fresh && needs === 'rows') this.unkeyed.set(name, new Map());
+      if (fresh && needs === 'rows' && generation !== this.generations(view).active) this.unkeyed.set(name, new Map());
       else this.addKeyIndex(name);
     }
     if (needs !== 'rows' && this.unkeyed.delete(name)) this.addKeyIndex(name);
