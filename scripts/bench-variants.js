@@ -57,6 +57,13 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
+/** The process's peak resident memory so far, in MB, from /proc (Linux; null elsewhere). */
+function peakRssMb(pid) {
+  const file = `/proc/${pid}/status`;
+  if (!existsSync(file)) return null;
+  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(file, 'utf8'))[1]) / 1024;
+}
+
 async function caughtUp(port, auth) {
   for (let i = 0; i < 300; i++) {
     const res = await fetch(`http://127.0.0.1:${port}/v1/projections`, { headers: auth });
@@ -177,6 +184,8 @@ async function main() {
         const base = v === variants[0] ? '' : ` (${(((cpu - median(variants[0].cpuPerCommand)) / median(variants[0].cpuPerCommand)) * 100).toFixed(1)} % vs ${variants[0].name})`;
         console.log(`median CPU per command (${v.name}): ${cpu.toFixed(3)} ms${base}`);
       }
+      const rss = peakRssMb(v.child.pid);
+      if (rss !== null) console.log(`peak RSS (${v.name}): ${rss.toFixed(0)} MB`);
     }
   } finally {
     hello.kill('SIGTERM');

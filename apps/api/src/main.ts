@@ -1,11 +1,12 @@
 import './tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, DEV_ISSUER, loadConfig } from '@app/platform';
+import { ConfigError, DEV_ISSUER, limitHeapGrowth, loadConfig } from '@app/platform';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  limitHeapGrowth(config.heapGrowthPercent);
   const app = await createApp(config);
   // After createApp: from here on Nest's Logger writes through pino.
   const logger = new Logger('Main');

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { ConfigError, correlation, loadStoresConfig, PlatformModule, requestLogging, ROOT_LOGGER } from '@app/platform';
+import { ConfigError, correlation, limitHeapGrowth, loadStoresConfig, PlatformModule, requestLogging, ROOT_LOGGER } from '@app/platform';
 import { customerEventStoreModule, HealthController, ProjectorModule } from '@app/runtime';
 
 /**
@@ -12,6 +12,7 @@ import { customerEventStoreModule, HealthController, ProjectorModule } from '@ap
  */
 async function main(): Promise<void> {
   const config = loadStoresConfig();
+  limitHeapGrowth(config.heapGrowthPercent);
   const port = Number(process.env.PORT || 3001);
   @Module({ imports: [PlatformModule.forRoot(config), customerEventStoreModule(), ProjectorModule], controllers: [HealthController] })
   class ProjectorApp {}

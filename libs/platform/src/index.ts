@@ -16,6 +16,7 @@ export { MONGO_DB } from './mongodb/mongo-connection';
 export { expireDocuments } from './mongodb/expiring-documents';
 export type { Expiry } from './mongodb/expiring-documents';
 export { DEFAULT_SQLITE_BUSY_MS, openSqlite } from './sqlite';
+export { limitHeapGrowth } from './memory';
 export { checkJsonShape, requireJsonBody } from './http/json-body';
 export { securityHeaders } from './http/security-headers';
 export * from './stores/store-errors';

@@ -72,6 +72,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ STORE_CALL_TIMEOUT_MS: '0' })).toEqual(expect.arrayContaining([expect.stringContaining('STORE_CALL_TIMEOUT_MS')]));
   });
 
+  it('limits heap growth to 50 % unless HEAP_GROWTH_PERCENT says otherwise (0 leaves it to V8)', () => {
+    const config = (env: NodeJS.ProcessEnv) => loadConfig({ DATA_DIR: dataDir(), AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', ...env });
+    expect(config({}).heapGrowthPercent).toBe(50);
+    expect(config({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(problemsOf({ HEAP_GROWTH_PERCENT: '-5' })).toEqual(expect.arrayContaining([expect.stringContaining('HEAP_GROWTH_PERCENT must be an integer from 0 to 400')]));
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf({ PORT: 'eighty', EVENT_STORE: 'cassandra', AUTH_JWT_SECRET: 'short', READ_WAIT_MS: '-1' });
     expect(problems).toEqual(

@@ -29,6 +29,8 @@ export interface StoresConfig {
   readonly log: LogSettings;
   /** How long each store may take before a caller is told it is unavailable. */
   readonly timeouts: StoreTimeouts;
+  /** HEAP_GROWTH_PERCENT: how far V8 lets the heap grow past what survived the last full collection (0: V8's own rule). */
+  readonly heapGrowthPercent: number;
 }
 
 export interface StoreTimeouts {
@@ -185,6 +187,7 @@ function storesOf(env: NodeJS.ProcessEnv, problems: string[]): StoresConfig {
       sqliteBusyMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 1000, 0, 60000, problems),
     },
     log: { level: choice(env, 'LOG_LEVEL', LOG_LEVELS, problems), format: choice(env, 'LOG_FORMAT', LOG_FORMATS, problems) },
+    heapGrowthPercent: integer(env, 'HEAP_GROWTH_PERCENT', 50, 0, 400, problems),
   };
 }
 
