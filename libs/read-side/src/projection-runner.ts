@@ -209,23 +209,27 @@ export class ProjectionRunner<V extends ViewDocument> {
   /** Returns what each event it parked threw, by position key. */
   private async fold(events: (ProjectedEvent | UndecodableEvent)[], checkpoint: Position): Promise<Map<string, unknown>> {
     const { projection, views, metrics, written } = this.options;
-    const projected = events.filter((e): e is ProjectedEvent => !isUndecodable(e));
     const timed = <T>(operation: string, run: () => Promise<T>) => (metrics ? metrics.timed('views', operation, run) : run());
-    const keys = new Map<string, DocumentKey>();
-    for (const e of projected) keys.set(`${e.partnerId}/${e.tenantId}`, { partnerId: e.partnerId, id: e.tenantId });
+    // Each event's document key, made once: the loads, the fold and the written set share it (a
+    // rebuild folds every event of the log, and making it three times was a few % of that).
+    const keys = events.map((e) => (isUndecodable(e) ? '' : `${e.partnerId}/${e.tenantId}`));
+    const toLoad = new Map<string, DocumentKey>();
+    events.forEach((e, i) => {
+      const key = keys[i];
+      if (!isUndecodable(e) && !toLoad.has(key) && (!written || written.has(key))) toLoad.set(key, { partnerId: e.partnerId, id: e.tenantId });
+    });
     const documents = new Map<string, V | null>();
-    const stored = written ? [...keys].filter(([key]) => written.has(key)).map(([, k]) => k) : [...keys.values()];
-    for (const doc of await timed('load', () => views.load(projection, stored, this.generation))) {
+    for (const doc of await timed('load', () => views.load(projection, [...toLoad.values()], this.generation))) {
       documents.set(`${doc.partnerId}/${doc.id}`, doc);
     }
     const parked: ParkedEvent[] = [];
     const errors = new Map<string, unknown>();
-    for (const e of events) {
+    events.forEach((e, i) => {
       if (isUndecodable(e)) {
         parked.push(this.parking(e.undecodable, e.error, e.undecodable.created));
-        continue;
+        return;
       }
-      const key = `${e.partnerId}/${e.tenantId}`;
+      const key = keys[i];
       try {
         documents.set(key, projection.evolve(documents.get(key) ?? null, e));
       } catch (error) {
@@ -233,14 +237,14 @@ export class ProjectionRunner<V extends ViewDocument> {
         const { eventId, revision, position, event, metadata } = e;
         parked.push(this.parking({ id: eventId, stream: customerStream(e.partnerId, e.tenantId), type: event.type, revision, position }, error, new Date(metadata.occurredAt)));
       }
-    }
+    });
     const changed = [...documents.values()].filter((d): d is V => d !== null);
     // Without the lease nothing is committed; the run ends with an error and starts again from the
     // durable checkpoint, so no batch read ahead can be committed past this one.
     if (this.hooks.mayCommit && !(await this.hooks.mayCommit())) throw new LeaseLost(projection.name);
     await timed('commit', () => views.commit(projection, changed, checkpoint, this.generation, parked));
     this.committedSinceFailure = true;
-    if (written) for (const doc of changed) written.add(`${doc.partnerId}/${doc.id}`);
+    if (written) for (const [key, doc] of documents) if (doc !== null) written.add(key);
     if (parked.length > 0) this.hooks.onParked?.(parked);
     return errors;
   }
