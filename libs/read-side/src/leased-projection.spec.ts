@@ -1,3 +1,4 @@
+import { StoreUnavailable } from '@app/platform';
 import { LeasedProjection } from './leased-projection';
 import { LeaseStore } from './lease';
 
@@ -51,5 +52,33 @@ describe('LeasedProjection', () => {
     await until(() => calls.start === 2);
     expect(projection.isActive).toBe(true);
     await projection.stop();
+  });
+
+  it('counts a renewal that fails, or answers after a third of the lifetime, as not held, and reports it', async () => {
+    const errors: unknown[] = [];
+    const answers: (() => Promise<boolean>)[] = [
+      () => Promise.reject(new Error('server gone')),
+      () => new Promise((resolve) => setTimeout(() => resolve(true), 250)), // ttl 300: the bound is 100 ms
+      async () => true,
+    ];
+    const leases: LeaseStore = { acquire: () => answers.shift()!(), release: async () => undefined, close: async () => undefined };
+    let mayCommit: () => Promise<boolean> = async () => true;
+    new LeasedProjection({
+      name: 'customer-list',
+      runner: (fence) => {
+        mayCommit = fence;
+        return { start: () => undefined, stop: async () => undefined };
+      },
+      leases,
+      owner: 'me',
+      ttlMs: 300,
+      onError: (error) => errors.push(error),
+    });
+    expect(await mayCommit()).toBe(false);
+    expect(errors).toEqual([expect.objectContaining({ message: 'server gone' })]);
+    expect(await mayCommit()).toBe(false);
+    expect(errors[1]).toBeInstanceOf(StoreUnavailable);
+    expect(await mayCommit()).toBe(true);
+    expect(errors).toHaveLength(2);
   });
 });

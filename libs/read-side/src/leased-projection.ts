@@ -1,3 +1,4 @@
+import { StoreUnavailable, within } from '@app/platform';
 import { LeaseStore } from './lease';
 
 interface Startable {
@@ -38,10 +39,18 @@ export class LeasedProjection {
     return this.active;
   }
 
-  /** The fence the runner asks before every commit: renewing fails once another owner holds the lease. */
+  /**
+   * The fence the runner asks before every commit: renewing fails once another owner holds the
+   * lease. A renewal not answered within a third of the lease's lifetime counts as not held: by the
+   * time a late answer arrives the lease may have run out and another process taken over. A
+   * failure is reported (a lease store out shows in the log) and counts as not held.
+   */
   readonly mayCommit = (): Promise<boolean> => {
-    const { leases, name, owner, ttlMs } = this.options;
-    return leases.acquire(name, owner, ttlMs).catch(() => false);
+    const { leases, name, owner, ttlMs, onError } = this.options;
+    return within(leases.acquire(name, owner, ttlMs), Math.floor(ttlMs / 3), () => new StoreUnavailable('view-store', 'timeout')).catch((error: unknown) => {
+      onError(error);
+      return false;
+    });
   };
 
   start(): void {

@@ -107,7 +107,8 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
 
 /** Which store an error of a projection run came from, if it is a store being out or full. */
 function storeFailureOf(error: unknown): { store: 'event-store' | 'view-store'; kind: Exclude<StoreFailure, null> } | null {
-  if (error instanceof StoreUnavailable && error.store === 'event-store') return { store: 'event-store', kind: 'unavailable' };
+  // The projector's other stores (the views, the leases beside them) are the view store's.
+  if (error instanceof StoreUnavailable) return { store: error.store === 'event-store' ? 'event-store' : 'view-store', kind: 'unavailable' };
   if (isEventStoreDbOutage(error)) return { store: 'event-store', kind: 'unavailable' };
   const kind = readStoreFailure(error);
   return kind ? { store: 'view-store', kind } : null;
