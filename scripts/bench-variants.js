@@ -6,6 +6,7 @@
 // its own with extra environment ('name:KEY=VALUE,KEY=VALUE'; `{sink}` is a loopback OTLP sink), e.g.
 //   --variant 'no request log:LOG_LEVEL=silent' --variant 'default:' \
 //   --variant 'traced:OTEL_EXPORTER_OTLP_ENDPOINT={sink},OTEL_TRACES_SAMPLER=always_on'
+// --workload list loads a plain list page (GET /v1/customers?size=50) instead of renames.
 const { fork } = require('node:child_process');
 const { createServer } = require('node:http');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
@@ -23,9 +24,12 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     customers: { type: 'string', default: '500' },
     variant: { type: 'string', multiple: true, default: ['durable renames:'] },
+    // What each variant serves: durable renames, or a plain list page (a read through the list's thread).
+    workload: { type: 'string', default: 'renames' },
   },
 });
 const seconds = Number(values.seconds);
+const unit = values.workload === 'list' ? 'page' : 'command';
 const concurrency = Number(values.concurrency);
 const ROOT = join(__dirname, '..');
 
@@ -147,18 +151,16 @@ async function main() {
       // A different variant goes first each round, so none always follows another's aftermath.
       const order = variants.map((_, i) => variants[(i + round) % variants.length]);
       for (const v of order) {
-        // Every request renames a customer to a new name: a durable append each, never a no-op.
+        // Every rename gives a customer a new name: a durable append each, never a no-op.
         const cpuBefore = cpuSeconds(v.child.pid);
         const commands = await load({
           port: v.port,
           concurrency,
           seconds,
-          request: (i) => ({
-            method: 'POST',
-            path: `/v1/customers/${ids[i % ids.length]}/rename`,
-            headers: auth,
-            body: { companyName: `Name ${round}-${i}` },
-          }),
+          request: (i) =>
+            values.workload === 'list'
+              ? { method: 'GET', path: '/v1/customers?size=50', headers: auth }
+              : { method: 'POST', path: `/v1/customers/${ids[i % ids.length]}/rename`, headers: auth, body: { companyName: `Name ${round}-${i}` } },
         });
         v.ratios.push(commands.perSecond / baseline.perSecond);
         // Its projector catches up before anything else is measured, so it takes no one else's CPU
@@ -169,8 +171,8 @@ async function main() {
         const cpuMs = cpuBefore === null ? null : ((cpuAfter - cpuBefore) * 1000) / done;
         if (cpuMs !== null) v.cpuPerCommand.push(cpuMs);
         parts.push(
-          `${v.name} ${commands.perSecond.toFixed(0)} commands/s (p50 ${commands.p50.toFixed(1)} ms, p99 ${commands.p99.toFixed(1)} ms, ` +
-            `${commands.failures} failed${cpuMs === null ? '' : `, ${cpuMs.toFixed(3)} CPU ms/command`}), ratio ${v.ratios.at(-1).toFixed(2)}`,
+          `${v.name} ${commands.perSecond.toFixed(0)} ${unit}s/s (p50 ${commands.p50.toFixed(1)} ms, p99 ${commands.p99.toFixed(1)} ms, ` +
+            `${commands.failures} failed${cpuMs === null ? '' : `, ${cpuMs.toFixed(3)} CPU ms/${unit}`}), ratio ${v.ratios.at(-1).toFixed(2)}`,
         );
       }
       console.log(`round ${round + 1}: ${parts.join('; ')}`);
@@ -182,7 +184,7 @@ async function main() {
       if (v.cpuPerCommand.length > 0) {
         const cpu = median(v.cpuPerCommand);
         const base = v === variants[0] ? '' : ` (${(((cpu - median(variants[0].cpuPerCommand)) / median(variants[0].cpuPerCommand)) * 100).toFixed(1)} % vs ${variants[0].name})`;
-        console.log(`median CPU per command (${v.name}): ${cpu.toFixed(3)} ms${base}`);
+        console.log(`median CPU per ${unit} (${v.name}): ${cpu.toFixed(3)} ms${base}`);
       }
       const rss = peakRssMb(v.child.pid);
       if (rss !== null) console.log(`peak RSS (${v.name}): ${rss.toFixed(0)} MB`);
