@@ -81,4 +81,21 @@ describe('LeasedProjection', () => {
     expect(await mayCommit()).toBe(true);
     expect(errors).toHaveLength(2);
   });
+
+  it('stops without waiting for a release the lease store never answers', async () => {
+    const errors: unknown[] = [];
+    const leases: LeaseStore = { acquire: async () => true, release: () => new Promise<void>(() => undefined), close: async () => undefined };
+    const projection = new LeasedProjection({
+      name: 'customer-list',
+      runner: () => ({ start: () => undefined, stop: async () => undefined }),
+      leases,
+      owner: 'me',
+      ttlMs: 300,
+      onError: (error) => errors.push(error),
+    });
+    projection.start();
+    await until(() => projection.isActive);
+    await projection.stop();
+    expect(errors).toEqual([expect.any(StoreUnavailable)]);
+  });
 });

@@ -47,11 +47,16 @@ export class LeasedProjection {
    */
   readonly mayCommit = (): Promise<boolean> => {
     const { leases, name, owner, ttlMs, onError } = this.options;
-    return within(leases.acquire(name, owner, ttlMs), Math.floor(ttlMs / 3), () => new StoreUnavailable('view-store', 'timeout')).catch((error: unknown) => {
+    return this.bounded(leases.acquire(name, owner, ttlMs)).catch((error: unknown) => {
       onError(error);
       return false;
     });
   };
+
+  /** A lease call, answered within a third of the lease's lifetime or failed as the store's timeout. */
+  private bounded<T>(call: Promise<T>): Promise<T> {
+    return within(call, Math.floor(this.options.ttlMs / 3), () => new StoreUnavailable('view-store', 'timeout'));
+  }
 
   start(): void {
     const tick = () => {
@@ -68,7 +73,8 @@ export class LeasedProjection {
     await this.ticking;
     if (this.active) await this.runner.stop();
     this.active = false;
-    await this.options.leases.release(this.options.name, this.options.owner).catch(this.options.onError);
+    // A lease store that does not answer must not hold up the shutdown: the lease then runs out by itself.
+    await this.bounded(this.options.leases.release(this.options.name, this.options.owner)).catch(this.options.onError);
   }
 
   private async tick(): Promise<void> {
