@@ -30,10 +30,13 @@ export interface Progress {
   readonly etaSeconds: number | null;
 }
 
-/** Events per read of the log: large pages, since each is read and decoded once for every view. */
-const PAGE = 5000;
-/** Events per commit of a view. */
-const COMMIT = 1000;
+/**
+ * Events per read of the log, and per commit of each view. A page is read and decoded once for
+ * every view, and stays alive until each has committed it: past about a thousand events it
+ * outgrows V8's young generation and is promoted, and collecting it then dominates. Pages of 2,000
+ * made a rebuild a fifth slower than pages of 1,000 (5,000 the same), 500 no faster.
+ */
+const PAGE = 1000;
 const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
 
 /** One view's generation to project. */
@@ -91,19 +94,14 @@ export async function projectGenerations(
     if (page.length === 0) break;
     const decoded = page.map(decodeForProjections);
     const end = page[page.length - 1].position;
-    // Committed (and reported) a part at a time: smaller commits suit the slower stores better.
-    for (let part = 0; part < page.length; part += COMMIT) {
-      const events = page.slice(part, part + COMMIT);
-      const partEnd = events[events.length - 1].position;
-      for (const view of views) {
-        // The events of this part the view has not applied yet (a resumed view may be ahead of others).
-        const from = view.position ? events.findIndex((e) => comparePositions(e.position, view.position!) > 0) : 0;
-        if (from < 0) continue;
-        await view.runner.applyProjected(decoded.slice(part + from, part + events.length), partEnd, events.length - from);
-        view.position = partEnd;
-        view.count += events.length - from;
-        report(view);
-      }
+    for (const view of views) {
+      // The events of this page the view has not applied yet (a resumed view may be ahead of others).
+      const from = view.position ? page.findIndex((e) => comparePositions(e.position, view.position!) > 0) : 0;
+      if (from < 0) continue;
+      await view.runner.applyProjected(decoded.slice(from), end, page.length - from);
+      view.position = end;
+      view.count += page.length - from;
+      report(view);
     }
     position = end;
   }
