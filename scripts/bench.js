@@ -11,7 +11,6 @@ const { tmpdir, cpus } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { parseArgs } = require('node:util');
-const Database = require('better-sqlite3');
 const { SignJWT } = require('jose');
 const { load } = require('./bench/load');
 const { seedEvents } = require('./bench/seed');
@@ -85,56 +84,29 @@ async function loopDelayP99(port) {
   return m ? Math.max(0, Number(m[1]) * 1000 - LOOP_SAMPLE_MS) : NaN;
 }
 
-async function rebuildInto(dataDir) {
-  const rs = require(join(DIST, 'read-side/src/index.js'));
-  const { SqliteEventStore } = require(join(DIST, 'event-store/src/index.js'));
-  const events = new SqliteEventStore(join(dataDir, 'events.sqlite'));
-  const views = rs.embeddedViews(join(dataDir, 'views.sqlite'));
-  const began = process.hrtime.bigint();
-  await rs.rebuildViews(Object.values(rs.PROJECTIONS), { events, writer: views.writer, generations: views.generations });
-  const ms = Number(process.hrtime.bigint() - began) / 1e6;
-  await views.close();
-  await events.close();
-  return ms;
+/**
+ * Runs one timed step of the rebuild in a process of its own, as `npm run cli -- rebuild` runs:
+ * this process's heap (the seeded ids, the other step's garbage) would otherwise slow it down.
+ * Returns the step's milliseconds.
+ */
+function inChild(step, dataDir) {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'bench/rebuild-step.js'), [step, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let ms;
+    child.on('message', (m) => (ms = m.ms));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 && ms !== undefined ? resolve(ms) : reject(new Error(`${step} step exited with ${code}`))));
+  });
 }
-
-/** The raw minimum of a rebuild: read and parse the log once, upsert one final row per customer and view, in batches. */
-function rawMinimum(dataDir) {
-  const events = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-  const out = new Database(join(dataDir, 'raw.sqlite'));
-  out.pragma('journal_mode = WAL');
-  out.pragma('synchronous = NORMAL');
-  out.exec('CREATE TABLE a (k TEXT PRIMARY KEY, doc TEXT); CREATE TABLE b (k TEXT PRIMARY KEY, doc TEXT)');
-  const upA = out.prepare('INSERT INTO a VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET doc = excluded.doc');
-  const upB = out.prepare('INSERT INTO b VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET doc = excluded.doc');
-  const page = events.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT 5000');
-  const began = process.hrtime.bigint();
-  for (let after = 0; ; ) {
-    const rows = page.all(after);
-    if (rows.length === 0) break;
-    const docs = new Map();
-    for (const r of rows) docs.set(r.stream, { data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), revision: r.revision });
-    out.transaction(() => {
-      for (const [k, d] of docs) {
-        const json = JSON.stringify(d);
-        upA.run(k, json);
-        upB.run(k, json);
-      }
-    })();
-    after = rows[rows.length - 1].position;
-  }
-  const ms = Number(process.hrtime.bigint() - began) / 1e6;
-  events.close();
-  out.close();
-  return ms;
-}
+const rebuildInto = (dataDir) => inChild('rebuild', dataDir);
+const rawMinimum = (dataDir) => inChild('raw', dataDir);
 
 async function benchRebuild() {
   log(`rebuild: ${SIZES.rebuildCustomers * 5} events into both views`);
   const dir = mkdtempSync(join(tmpdir(), 'bench-rebuild-'));
   try {
     const seeded = await seedEvents(join(dir, 'events.sqlite'), { customers: SIZES.rebuildCustomers });
-    const raw = rawMinimum(dir);
+    const raw = await rawMinimum(dir);
     const rebuild = await rebuildInto(dir);
     results.sections.rebuild = { events: seeded.events, rawMinimumMs: round(raw), rebuildMs: round(rebuild), ratio: round(rebuild / raw) };
     log(`  raw minimum ${raw.toFixed(0)} ms, rebuild ${rebuild.toFixed(0)} ms, ratio ${(rebuild / raw).toFixed(2)}`);
