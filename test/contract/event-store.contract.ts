@@ -5,6 +5,7 @@ import {
   EventStore,
   eventIdFor,
   formatPosition,
+  inPartition,
   NewEvent,
   Position,
   RecordedEvent,
@@ -330,6 +331,30 @@ export function eventStoreContract(
 
         const others = await es().readAll({ after: marker.position, filter: { streamNamePrefix: `other-${id}` } });
         expect(others.map((e) => e.id)).toEqual([other.id]);
+      });
+
+      it('reads one part of the streams with a partition: the parts are disjoint, cover all, and keep order', async () => {
+        const prefix = `part-${randomUUID()}-`;
+        // Streams ending in each hex digit, as customer streams do (their tenant id's last digit).
+        const streams = [...'0123456789abcdef'].map((digit) => `${prefix}${digit}`);
+        for (const stream of [...streams, ...streams]) await es().append(stream, [newEvent('Parted')], 'any');
+        const filter = { streamNamePrefix: prefix };
+        const all = await es().readAll({ filter });
+        expect(all).toHaveLength(32);
+
+        const parts = [0, 1, 2].map((index) => ({ index, count: 3 }));
+        const read = await Promise.all(parts.map((partition) => es().readAll({ filter: { ...filter, partition } })));
+        read.forEach((events, i) => {
+          events.forEach((e) => expect(inPartition(e.stream, parts[i])).toBe(true));
+          expectStrictlyIncreasing(events.map((e) => e.position));
+          expect(events.length).toBeGreaterThan(0);
+        });
+        expect(read.flat().map((e) => e.id).sort()).toEqual(all.map((e) => e.id).sort());
+
+        const page = await es().readAll({ filter: { ...filter, partition: parts[1] }, maxCount: 3, after: read[1][0].position });
+        expect(page.map((e) => e.id)).toEqual(read[1].slice(1, 4).map((e) => e.id));
+        const newest = await es().readAll({ filter: { ...filter, partition: parts[2] }, direction: 'backwards', maxCount: 1 });
+        expect(newest.map((e) => e.id)).toEqual([read[2][read[2].length - 1].id]);
       });
 
       it('reads backwards, newest first; maxCount 1 returns the newest event; `after` is exclusive', async () => {

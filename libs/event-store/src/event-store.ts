@@ -38,6 +38,23 @@ export interface ReadStreamOptions {
 export interface AllFilter {
   /** Only streams whose name starts with this (EventStoreDB's server-side stream-name prefix filter). */
   readonly streamNamePrefix: string;
+  /**
+   * Reads only: one of `count` disjoint parts of the streams, so that several workers can each
+   * read their own (a rebuild in parts). A stream belongs to part `index` when the code point of
+   * its name's last character, modulo `count`, is `index`: customer streams end in a random hex
+   * digit, so parts are about even.
+   */
+  readonly partition?: Partition;
+}
+
+export interface Partition {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Whether a stream is in the partition (all streams without one). */
+export function inPartition(stream: string, partition: Partition | undefined): boolean {
+  return !partition || (stream.codePointAt(stream.length - 1) ?? 0) % partition.count === partition.index;
 }
 
 export interface ReadAllOptions {

@@ -84,10 +84,16 @@ export class SqliteEventStore implements EventStore {
       forwards: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(),
       backwards: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
       allForwards: this.db
-        .prepare(`SELECT ${COLUMNS} FROM events WHERE position > @after AND substr(stream, 1, length(@prefix)) = @prefix ORDER BY position LIMIT @limit`)
+        .prepare(
+          `SELECT ${COLUMNS} FROM events WHERE position > @after AND substr(stream, 1, length(@prefix)) = @prefix
+           AND unicode(substr(stream, -1)) % @parts = @part ORDER BY position LIMIT @limit`,
+        )
         .raw(),
       allBackwards: this.db
-        .prepare(`SELECT ${COLUMNS} FROM events WHERE position < @after AND substr(stream, 1, length(@prefix)) = @prefix ORDER BY position DESC LIMIT @limit`)
+        .prepare(
+          `SELECT ${COLUMNS} FROM events WHERE position < @after AND substr(stream, 1, length(@prefix)) = @prefix
+           AND unicode(substr(stream, -1)) % @parts = @part ORDER BY position DESC LIMIT @limit`,
+        )
         .raw(),
     };
     this.seenDataVersion = this.sql.dataVersion.get() as bigint;
@@ -216,10 +222,12 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const prefix = options.filter?.streamNamePrefix ?? '';
     const limit = options.maxCount ?? -1;
+    // In SQL as inPartition has it (every stream is in part 0 of 1).
+    const { index: part, count: parts } = options.filter?.partition ?? { index: 0, count: 1 };
     const rows =
       options.direction === 'backwards'
-        ? this.sql.allBackwards.all({ after: options.after?.commit ?? BigInt(Number.MAX_SAFE_INTEGER), prefix, limit })
-        : this.sql.allForwards.all({ after: (options.after ?? START).commit, prefix, limit });
+        ? this.sql.allBackwards.all({ after: options.after?.commit ?? BigInt(Number.MAX_SAFE_INTEGER), prefix, limit, part, parts })
+        : this.sql.allForwards.all({ after: (options.after ?? START).commit, prefix, limit, part, parts });
     return (rows as Row[]).map(toRecorded);
   }
 

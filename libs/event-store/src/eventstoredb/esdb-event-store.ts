@@ -19,6 +19,7 @@ import {
   AppendResult,
   EventStore,
   ExpectedRevision,
+  inPartition,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -112,7 +113,8 @@ export class EsdbEventStore implements EventStore {
           // $all reads include their start position; the port's start is exclusive.
           if (from && comparePositions(event.position, from) === 0) continue;
           from = event.position;
-          if (!isSystem(event.streamId) && event.streamId.startsWith(prefix) && events.length < wanted) events.push(toRecorded(event));
+          const kept = !isSystem(event.streamId) && event.streamId.startsWith(prefix) && inPartition(event.streamId, options.filter?.partition);
+          if (kept && events.length < wanted) events.push(toRecorded(event));
         }
       } finally {
         // A read left half-consumed would keep its call open and hold up the client's dispose.
