@@ -1,19 +1,25 @@
 // One timed step of the rebuild benchmark, in a process of its own (as `npm run cli -- rebuild`
-// runs): `rebuild` times rebuildViews into the data dir's views; `raw` times the raw minimum.
+// runs): `rebuild` times rebuildViews into the data dir's views, in parts as the CLI's default
+// (one process per core, at most 4); `raw` times the raw minimum, in one process.
 // Sends { ms } to the parent. Needs `npm run build` first.
 //   node scripts/bench/rebuild-step.js rebuild|raw <dataDir>
 const Database = require('better-sqlite3');
 const { join } = require('node:path');
+const { availableParallelism } = require('node:os');
 
 const DIST = join(__dirname, '../../dist/libs');
 
 async function rebuild(dataDir) {
   const rs = require(join(DIST, 'read-side/src/index.js'));
   const { SqliteEventStore } = require(join(DIST, 'event-store/src/index.js'));
-  const events = new SqliteEventStore(join(dataDir, 'events.sqlite'));
-  const views = rs.embeddedViews(join(dataDir, 'views.sqlite'));
+  const eventsFile = join(dataDir, 'events.sqlite');
+  const viewsFile = join(dataDir, 'views.sqlite');
+  const events = new SqliteEventStore(eventsFile);
+  const views = rs.embeddedViews(viewsFile);
+  const parts = Math.min(4, availableParallelism());
+  const fill = parts > 1 ? rs.rebuildInParts({ eventsFile, views: views.generations, viewsFile, parts }, events) : undefined;
   const began = process.hrtime.bigint();
-  await rs.rebuildViews(Object.values(rs.PROJECTIONS), { events, writer: views.writer, generations: views.generations });
+  await rs.rebuildViews(Object.values(rs.PROJECTIONS), { events, writer: views.writer, generations: views.generations }, undefined, fill);
   const ms = Number(process.hrtime.bigint() - began) / 1e6;
   await views.close();
   await events.close();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { positionKey } from '@app/event-store';
 import Database from 'better-sqlite3';
-import { customerListProjection, CustomerListItem, embeddedViews, ViewPorts } from '@app/read-side';
+import { customerListProjection, CustomerListItem, embeddedViews, ParkedEvent, SqliteViewStore, ViewPorts } from '@app/read-side';
 import { viewStoreContract } from './view-store.contract';
 import { key, LIST, listItem, partner, pos } from './view-fixtures';
 import { onTempFiles } from '../support/temp-files';
@@ -133,5 +133,83 @@ describe('View store: embedded (SQLite) only', () => {
           await second.close();
         }
       }));
+  });
+
+  describe('a generation filled from the files of a rebuild in parts', () => {
+    const parking = (generation: number, n: bigint): ParkedEvent => ({
+      projection: 'customer-list',
+      generation,
+      position: positionKey(pos(n)),
+      stream: `customer-${partner()}-${randomUUID()}`,
+      revision: 2,
+      type: 'CustomerRenamed',
+      eventId: randomUUID(),
+      error: 'Error: cannot apply',
+      parkedAt: '2026-12-05T10:00:00.000Z',
+    });
+
+    /** A part file as a part's process leaves it: its own first generation, committed up to `upTo`. */
+    async function partFile(dir: string, name: string, docs: CustomerListItem[], upTo: bigint | null, parked: ParkedEvent[] = []) {
+      const file = path.join(dir, name);
+      const part = new SqliteViewStore(file);
+      try {
+        const generation = await part.beginRebuild(LIST);
+        if (upTo !== null) await part.commit(LIST, docs, pos(upTo), generation, parked.map((p) => ({ ...p, generation })));
+        return { file, generation };
+      } finally {
+        await part.close();
+      }
+    }
+
+    it('copies in the documents and parked events of every part, and sets the checkpoint to the earliest of theirs', async () => {
+      const dir = tempDir();
+      const views = embeddedViews(path.join(dir, 'views.sqlite'));
+      try {
+        const p = partner();
+        const a = listItem(p, 'Contoso', 'contoso.example', 3n);
+        const b = listItem(p, 'Fabrikam', 'fabrikam.example', 8n);
+        const parked = parking(0, 6n);
+        const parts = [await partFile(dir, 'part-1', [a], 9n), await partFile(dir, 'part-2', [b], 7n, [parked])];
+        const generation = await views.generations.beginRebuild(LIST);
+
+        expect(await (views.generations as SqliteViewStore).absorbParts(LIST, generation, parts)).toEqual(pos(7n));
+        expect(await views.writer.checkpoint(LIST, generation)).toEqual(pos(7n));
+        expect(await views.writer.load(LIST, [key(a), key(b)], generation)).toStrictEqual([a, b]);
+        expect(await views.parked.parked(LIST, generation)).toStrictEqual([{ ...parked, generation }]);
+        // Caught up by key from there (the rebuild's catch-up), then switched to and read.
+        const renamed = { ...b, companyName: 'Fabrikam Inc', position: positionKey(pos(10n)) };
+        await views.writer.commit(LIST, [renamed], pos(10n), generation);
+        await views.generations.finishRebuild(LIST, generation);
+        expect(await views.customerList.page({ partnerId: p, size: 10 })).toStrictEqual({ items: [a, renamed] });
+      } finally {
+        await views.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a part that never finished, or a generation no longer being built, and copies nothing', async () => {
+      const dir = tempDir();
+      const views = embeddedViews(path.join(dir, 'views.sqlite'));
+      try {
+        const p = partner();
+        const done = await partFile(dir, 'part-1', [listItem(p, 'Contoso', 'contoso.example', 3n)], 9n);
+        const unfinished = await partFile(dir, 'part-2', [], null);
+        const generation = await views.generations.beginRebuild(LIST);
+        const store = views.generations as SqliteViewStore;
+
+        await expect(store.absorbParts(LIST, generation, [done, unfinished])).rejects.toThrow(/Part 2 .* never finished/);
+        await expect(store.absorbParts(LIST, generation + 1, [done])).rejects.toThrow();
+        expect(await views.writer.checkpoint(LIST, generation)).toBeNull();
+        const found = [];
+        for await (const doc of views.generations.documents(LIST, generation)) found.push(doc);
+        expect(found).toEqual([]);
+        // The files were detached: absorbed again, the finished part goes in whole.
+        await store.absorbParts(LIST, generation, [done]);
+        expect(await views.writer.checkpoint(LIST, generation)).toEqual(pos(9n));
+      } finally {
+        await views.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

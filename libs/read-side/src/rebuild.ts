@@ -1,7 +1,8 @@
 import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
-import { comparePositions, EventReader, Position, positionKey } from '@app/event-store';
+import { comparePositions, EventReader, Partition, Position, positionKey } from '@app/event-store';
 import { Clock } from '@app/platform';
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { waitForLive } from './live-view';
 import { decodeForProjections } from './projected-event';
 import { ProjectionRunner } from './projection-runner';
@@ -68,9 +69,11 @@ export async function projectGenerations(
   targets: readonly GenerationTarget[],
   { events, writer, clock }: Pick<RebuildStores, 'events' | 'writer' | 'clock'>,
   onProgress: (progress: Progress) => void = () => undefined,
+  part?: PartOfRebuild,
 ): Promise<(Position | null)[]> {
-  const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
-  const head = last?.position ?? null;
+  const filter = part ? { ...FILTER, partition: part.partition } : FILTER;
+  const [last] = part ? [] : await events.readAll({ filter, direction: 'backwards', maxCount: 1 });
+  const head = part ? part.head : (last?.position ?? null);
   const began = Date.now();
   const views = await Promise.all(
     targets.map(async ({ projection, generation }) => {
@@ -90,7 +93,7 @@ export async function projectGenerations(
   const behind = (position: Position | null) => head !== null && (!position || comparePositions(position, head) < 0);
   let position = earliest(views.map((v) => v.position));
   while (views.some((v) => behind(v.position))) {
-    const page = await events.readAll({ after: position ?? undefined, filter: FILTER, maxCount: PAGE });
+    const page = await events.readAll({ after: position ?? undefined, filter, maxCount: PAGE });
     if (page.length === 0) break;
     const decoded = page.map(decodeForProjections);
     const end = page[page.length - 1].position;
@@ -104,9 +107,26 @@ export async function projectGenerations(
       report(view);
     }
     position = end;
+    // On the embedded store every await above resolves at once: let the process see its I/O
+    // (a signal, a parent gone away, a timer) between pages.
+    await setImmediate();
+  }
+  if (part) {
+    // The part has nothing more up to the head: say so in each view's checkpoint, so that every
+    // part of the rebuild ends at the head or past it.
+    for (const view of views.filter((v) => behind(v.position))) {
+      await view.runner.applyProjected([], head, 0);
+      view.position = head;
+    }
   }
   for (const view of views) if (!view.reportedDone) report(view);
   return views.map((v) => v.position);
+}
+
+/** One part of a rebuild done in parts: its streams, and the log's head the whole rebuild projects up to. */
+export interface PartOfRebuild {
+  readonly partition: Partition;
+  readonly head: Position;
 }
 
 function earliest(positions: (Position | null)[]): Position | null {
@@ -139,18 +159,29 @@ export async function rebuildView<V extends ViewDocument>(
   return { generation, position };
 }
 
+/** Fills new generations some other way before the rebuild catches them up (`rebuildInParts`). */
+export type FillGenerations = (targets: readonly GenerationTarget[], onProgress?: (progress: Progress) => void) => Promise<void>;
+
 /**
  * Rebuilds several views at once, reading and decoding the log once for all of them; each switches
- * as `rebuildView` does. An interrupted run resumes each view from its own checkpoint.
+ * as `rebuildView` does. An interrupted run resumes each view from its own checkpoint. With `fill`,
+ * that fills the new generations first, and the rebuild then catches them up from where it left them.
  */
 export async function rebuildViews(
   projections: readonly Projection<ViewDocument>[],
   stores: RebuildStores,
   onProgress?: (progress: Progress) => void,
+  fill?: FillGenerations,
 ): Promise<{ view: ViewName; generation: number; position: Position | null }[]> {
   const targets: GenerationTarget[] = [];
   for (const projection of projections) targets.push({ projection, generation: await stores.generations.beginRebuild(projection) });
-  await projectGenerations(targets, stores, onProgress);
+  // A view whose fill has shown its progress up to the head shows only what the catch-up adds.
+  const filled = new Set<ViewName>();
+  await fill?.(targets, (p) => {
+    filled.add(p.view);
+    onProgress?.(p);
+  });
+  await projectGenerations(targets, stores, (p) => (p.events > 0 || !filled.has(p.view)) && onProgress?.(p));
   const done = [];
   for (const { projection, generation } of targets) {
     await stores.generations.finishRebuild(projection, generation);

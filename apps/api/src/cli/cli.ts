@@ -2,21 +2,24 @@ import 'reflect-metadata';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_READER, EventReader } from '@app/event-store';
-import { CLOCK, ConfigError, loadPersonalDataConfig, loadStoresConfig, PlatformModule } from '@app/platform';
-import { PARKED_EVENTS, PROJECTIONS, ReadSideModule, RebuildStores, rebuildViews, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
+import { CLOCK, ConfigError, loadPersonalDataConfig, loadStoresConfig, PlatformModule, StoresConfig } from '@app/platform';
+import { PARKED_EVENTS, PROJECTIONS, ReadSideModule, rebuildInParts, RebuildStores, rebuildViews, SqliteViewStore, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { customerEventStoreModule, OPENED_EVENT_READER, PersonalDataModule, PersonalDataVault } from '@app/runtime';
+import { availableParallelism } from 'node:os';
+import { customerEventStoreModule, customerEventStoreOptions, OPENED_EVENT_READER, PersonalDataModule, PersonalDataVault } from '@app/runtime';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from '../audit/audit-records';
 import { PARKED_USAGE, parkedCommand, UsageError } from './parked';
 import { progressReporter } from './progress';
 
 const USAGE = `Operator commands, on the stores the environment configures (as for npm start):
 
-  npm run cli -- rebuild [--projection customer-list|account-detail|all]
+  npm run cli -- rebuild [--projection customer-list|account-detail|all] [--parts N]
       Rebuilds from position zero into a new generation while the live views keep serving, then
-      switches atomically. Interrupted, the next run resumes; it never switches half-built.
+      switches atomically. Interrupted, the next run resumes; it never switches half-built. On the
+      embedded stores, N processes each project a part of the customers (default: one per core,
+      at most 4; 1 projects in this process).
   npm run cli -- verify [--projection customer-list|account-detail|all]
       Rebuilds into a shadow and compares it with the live views document by document; prints a
       digest per view and the ids that differ; exits 1 on any difference. Needs a running projector.
@@ -44,6 +47,7 @@ async function main(): Promise<number> {
       format: { type: 'string', default: 'ndjson' },
       out: { type: 'string' },
       position: { type: 'string' },
+      parts: { type: 'string' },
     },
   });
   if (!['rebuild', 'verify', 'export', 'rotate-master-key', 'parked'].includes(command ?? '')) return usage();
@@ -63,7 +67,10 @@ async function main(): Promise<number> {
     if (command === 'rebuild') {
       // One read of the log for all selected views; a progress line per view.
       const reporters = new Map(selected.map((p) => [p.name, progressReporter()]));
-      for (const { view, generation } of await rebuildViews(selected, stores, (p) => reporters.get(p.view)!(p))) {
+      const parts = values.parts === undefined ? Math.min(4, availableParallelism()) : Number(values.parts);
+      if (!Number.isInteger(parts) || parts < 1 || parts > 16) return usage('--parts must be an integer from 1 to 16');
+      const fill = inParts(config, stores, parts);
+      for (const { view, generation } of await rebuildViews(selected, stores, (p) => reporters.get(p.view)!(p), fill)) {
         console.log(`${view}: rebuilt as generation ${generation}, now serving reads`);
       }
       return 0;
@@ -89,6 +96,13 @@ async function main(): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+/** On the embedded stores, with more than one part: the new generations filled in parts, a process each. */
+function inParts(config: StoresConfig, stores: RebuildStores, parts: number) {
+  const { store } = customerEventStoreOptions(config);
+  if (parts < 2 || store.kind !== 'embedded' || !(stores.generations instanceof SqliteViewStore)) return undefined;
+  return rebuildInParts({ eventsFile: store.file, views: stores.generations, viewsFile: stores.generations.file, parts }, stores.events);
 }
 
 async function exportRecords(events: EventReader, values: { partner?: string; customer?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {

@@ -32,7 +32,11 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
   /** Prepared once per SQL text: every read and every projected batch goes through these. */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string, busyTimeoutMs?: number) {
+  constructor(
+    /** The SQLite file the views are in. */
+    readonly file: string,
+    busyTimeoutMs?: number,
+  ) {
     this.db = openSqlite(file, 'NORMAL', busyTimeoutMs);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS view_generations (view TEXT PRIMARY KEY, generations TEXT NOT NULL);
@@ -219,6 +223,47 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
       this.table(view, generation, 'indexes');
       this.save(view, { ...generations, active: generation, building: null, retired: [...(generations.retired ?? []), generations.active] });
     }).immediate();
+  }
+
+  /**
+   * Fills a generation being rebuilt from its parts, each projected by a worker of a rebuild in
+   * parts into a view file of its own (`generation` there): their documents and parked events are
+   * copied in, and the generation's checkpoint set to the earliest of theirs, in one transaction.
+   * A part's events after that checkpoint are applied again when the rebuild catches up, which
+   * changes nothing (projections apply only events newer than a document).
+   */
+  async absorbParts(view: ViewDefinition, generation: number, parts: readonly { file: string; generation: number }[]): Promise<Position> {
+    const aliases = parts.map((_, i) => `part${i}`);
+    parts.forEach((part, i) => this.db.prepare(`ATTACH DATABASE ? AS ${aliases[i]}`).run(part.file));
+    try {
+      return this.write(() => {
+        if (this.generations(view).building !== generation) throw new StaleGeneration(view.name, generation);
+        // Copied into a table without indexes; its key index is sorted once after, for the
+        // catch-up that follows, and the view's indexes at the switch.
+        const table = this.table(view, generation, 'rows');
+        const columns = ['partner_id', 'id', ...view.keys.map((k) => column(k.field)), 'position', 'doc'].join(', ');
+        const checkpoints = parts.map((part, i) => {
+          const row = this.db.prepare(`SELECT position FROM ${aliases[i]}.projection_checkpoints WHERE name = ?`).get(checkpointName(view, part.generation)) as
+            | { position: string }
+            | undefined;
+          if (!row) throw new Error(`Part ${i + 1} of the rebuild of ${view.name} has no checkpoint: it never finished.`);
+          this.db.prepare(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM ${aliases[i]}.${tableName(view, part.generation)}`).run();
+          this.db
+            .prepare(
+              `INSERT INTO parked_events SELECT view, ?, position, stream, revision, type, event_id, error, parked_at
+               FROM ${aliases[i]}.parked_events WHERE view = ? AND generation = ? ON CONFLICT DO NOTHING`,
+            )
+            .run(generation, view.name, part.generation);
+          return row.position;
+        });
+        this.table(view, generation, 'keys');
+        const earliest = checkpoints.reduce((a, b) => (a < b ? a : b));
+        this.statement('INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?)').run(checkpointName(view, generation), earliest, Date.now());
+        return positionFromKey(earliest);
+      });
+    } finally {
+      for (const alias of aliases) this.db.exec(`DETACH DATABASE ${alias}`);
+    }
   }
 
   async createShadow(view: ViewDefinition): Promise<number> {

@@ -1,0 +1,125 @@
+import { fork } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { EventReader, Partition, positionFromKey, positionKey } from '@app/event-store';
+import { GenerationTarget, Progress } from '../rebuild';
+import { ViewName } from '../views';
+import { SqliteViewStore } from './sqlite-view-store';
+
+/** What one part's process is asked to project. */
+export interface PartTask {
+  readonly eventsFile: string;
+  readonly partFile: string;
+  readonly views: readonly ViewName[];
+  readonly partition: Partition;
+  /** `positionKey` of the log's head the whole rebuild projects up to. */
+  readonly head: string;
+}
+
+/** A part's progress in one of its views, as its process reports it (the position as `positionKey`). */
+export type PartProgress = Omit<Progress, 'position' | 'head'> & { readonly position: string | null };
+export interface PartReport {
+  readonly progress: PartProgress;
+}
+
+export interface RebuildInParts {
+  readonly eventsFile: string;
+  readonly views: SqliteViewStore;
+  /** The views' file: the parts' files are made beside it, and removed once absorbed. */
+  readonly viewsFile: string;
+  readonly parts: number;
+}
+
+/**
+ * Fills new generations of the embedded views in parts, one process per part (both cores, or
+ * more): each reads its share of the customers' streams from the log (`Partition`), and folds and
+ * writes them into a view file of its own, without the write lock of the others. Then each
+ * generation absorbs its parts in one transaction, and the rebuild catches up and switches as
+ * always. Interrupted, the parts resume from their own checkpoints the next time; part files of
+ * another rebuild are removed.
+ *
+ * Only generations without a checkpoint are filled this way: one that has one was absorbed, or is
+ * being rebuilt in one piece, and catching it up is what is left.
+ */
+export function rebuildInParts({ eventsFile, views, viewsFile, parts }: RebuildInParts, events: EventReader) {
+  return async (targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void = () => undefined): Promise<void> => {
+    const fresh: GenerationTarget[] = [];
+    for (const target of targets) if ((await views.checkpoint(target.projection, target.generation)) === null) fresh.push(target);
+    const prefix = `${basename(viewsFile)}.rebuild-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
+    const partFile = (index: number) => join(dirname(viewsFile), `${prefix}part-${index + 1}-of-${parts}`);
+    removeFiles(viewsFile, (name) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix));
+    if (fresh.length === 0) return;
+
+    const [last] = await events.readAll({ filter: { streamNamePrefix: CUSTOMER_STREAM_PREFIX }, direction: 'backwards', maxCount: 1 });
+    // An empty log leaves nothing to fill: the rebuild's own run marks each generation current.
+    if (!last) return;
+    const head = last.position;
+    const began = Date.now();
+    const reported = new Map<ViewName, PartProgress[]>();
+    const report = (index: number, progress: PartProgress) => {
+      const byPart = reported.get(progress.view) ?? [];
+      byPart[index] = progress;
+      reported.set(progress.view, byPart);
+      const known = byPart.filter(Boolean);
+      const fraction = known.reduce((sum, p) => sum + p.fraction, 0) / parts;
+      const eventsSoFar = known.reduce((sum, p) => sum + p.events, 0);
+      const seconds = (Date.now() - began) / 1000;
+      // Where the slowest part that has reported stands.
+      const positions = known.map((p) => p.position).filter((p): p is string => p !== null);
+      const position = positions.length === 0 ? null : positionFromKey(positions.reduce((a, b) => (a < b ? a : b)));
+      onProgress({
+        view: progress.view,
+        events: eventsSoFar,
+        position,
+        head,
+        fraction,
+        eventsPerSecond: seconds > 0 ? eventsSoFar / seconds : 0,
+        etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null,
+      });
+    };
+    const tasks = Array.from({ length: parts }, (_, index): PartTask => ({
+      eventsFile,
+      partFile: partFile(index),
+      views: fresh.map((t) => t.projection.name),
+      partition: { index, count: parts },
+      head: positionKey(head),
+    }));
+    await runAll(tasks, report);
+    for (const target of fresh) {
+      // Each part's file holds the part's generation: the first a rebuild makes in a new file.
+      await views.absorbParts(target.projection, target.generation, tasks.map((task) => ({ file: task.partFile, generation: PART_GENERATION })));
+    }
+    removeFiles(viewsFile, (name) => name.startsWith(prefix));
+  };
+}
+
+/** The generation a part's rebuild projects into: the first a new view file hands out. */
+export const PART_GENERATION = 2;
+
+/** Runs every part in a process of its own; if one fails, the others are stopped and the error thrown. */
+async function runAll(tasks: readonly PartTask[], report: (index: number, progress: PartProgress) => void): Promise<void> {
+  const children = tasks.map(() => fork(join(__dirname, 'rebuild-part.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  try {
+    await Promise.all(
+      children.map(
+        (child, index) =>
+          new Promise<void>((resolve, reject) => {
+            child.on('message', (message: PartReport) => report(index, message.progress));
+            child.on('error', reject);
+            child.on('exit', (code, signal) =>
+              code === 0 ? resolve() : reject(new Error(`Part ${index + 1} of ${tasks.length} of the rebuild failed (${signal ?? `exit code ${code}`}).`)),
+            );
+            child.send(tasks[index]);
+          }),
+      ),
+    );
+  } finally {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
+}
+
+/** Removes the part files (with their WAL and shared-memory files) whose names match. */
+function removeFiles(viewsFile: string, matches: (name: string) => boolean): void {
+  for (const name of readdirSync(dirname(viewsFile))) if (matches(name)) rmSync(join(dirname(viewsFile), name), { force: true });
+}
