@@ -6,7 +6,7 @@
 // The production item runs when MONGODB_URI names a server: scripts/with-ferretdb.sh npm run bench …
 // --quick: small sizes and no thresholds (CI keeps it working), well under a minute.
 const { fork } = require('node:child_process');
-const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir, cpus } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes } = require('node:crypto');
@@ -89,16 +89,17 @@ async function loopDelayP99(port) {
  * this process's heap (the seeded ids, the other step's garbage) would otherwise slow it down.
  * Returns the step's milliseconds.
  */
-function inChild(step, dataDir) {
+function inChild(step, dataDir, ...args) {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'bench/rebuild-step.js'), [step, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, 'bench/rebuild-step.js'), [step, dataDir, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let ms;
     child.on('message', (m) => (ms = m.ms));
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 && ms !== undefined ? resolve(ms) : reject(new Error(`${step} step exited with ${code}`))));
   });
 }
-const rebuildInto = (dataDir) => inChild('rebuild', dataDir);
+/** Builds both views into the data dir, in parts as `cli rebuild` does by default, or in `parts`. */
+const rebuildInto = (dataDir, ...parts) => inChild('rebuild', dataDir, ...parts);
 const rawMinimum = (dataDir) => inChild('raw', dataDir);
 
 async function benchRebuild() {
@@ -107,9 +108,20 @@ async function benchRebuild() {
   try {
     const seeded = await seedEvents(join(dir, 'events.sqlite'), { customers: SIZES.rebuildCustomers });
     const raw = await rawMinimum(dir);
+    // The rebuild in one process, then in parts (the default), each into views made afresh.
+    const freshViews = () => readdirSync(dir).filter((name) => name.startsWith('views.sqlite')).forEach((name) => rmSync(join(dir, name)));
+    const oneProcess = await rebuildInto(dir, '1');
+    freshViews();
     const rebuild = await rebuildInto(dir);
-    results.sections.rebuild = { events: seeded.events, rawMinimumMs: round(raw), rebuildMs: round(rebuild), ratio: round(rebuild / raw) };
-    log(`  raw minimum ${raw.toFixed(0)} ms, rebuild ${rebuild.toFixed(0)} ms, ratio ${(rebuild / raw).toFixed(2)}`);
+    results.sections.rebuild = {
+      events: seeded.events,
+      rawMinimumMs: round(raw),
+      oneProcessMs: round(oneProcess),
+      rebuildMs: round(rebuild),
+      ratio: round(rebuild / raw),
+      partsOverOneProcess: round(rebuild / oneProcess),
+    };
+    log(`  raw minimum ${raw.toFixed(0)} ms, in one process ${oneProcess.toFixed(0)} ms, in parts ${rebuild.toFixed(0)} ms; ratio ${(rebuild / raw).toFixed(2)}, parts ÷ one process ${(rebuild / oneProcess).toFixed(2)}`);
     check(4, `rebuild of ${seeded.events} events into both views, seconds`, rebuild / 1000, 10);
   } finally {
     rmSync(dir, { recursive: true, force: true });

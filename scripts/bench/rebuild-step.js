@@ -1,22 +1,21 @@
 // One timed step of the rebuild benchmark, in a process of its own (as `npm run cli -- rebuild`
-// runs): `rebuild` times rebuildViews into the data dir's views, in parts as the CLI's default
-// (one process per core, at most 4); `raw` times the raw minimum, in one process.
+// runs): `rebuild` times rebuildViews into the data dir's views, in `parts` processes (the CLI's
+// default: one per core, at most 4); `raw` times the raw minimum, in one process.
 // Sends { ms } to the parent. Needs `npm run build` first.
-//   node scripts/bench/rebuild-step.js rebuild|raw <dataDir>
+//   node scripts/bench/rebuild-step.js rebuild|raw <dataDir> [parts]
 const Database = require('better-sqlite3');
 const { join } = require('node:path');
 const { availableParallelism } = require('node:os');
 
 const DIST = join(__dirname, '../../dist/libs');
 
-async function rebuild(dataDir) {
+async function rebuild(dataDir, parts = Math.min(4, availableParallelism())) {
   const rs = require(join(DIST, 'read-side/src/index.js'));
   const { SqliteEventStore } = require(join(DIST, 'event-store/src/index.js'));
   const eventsFile = join(dataDir, 'events.sqlite');
   const viewsFile = join(dataDir, 'views.sqlite');
   const events = new SqliteEventStore(eventsFile);
   const views = rs.embeddedViews(viewsFile);
-  const parts = Math.min(4, availableParallelism());
   const fill = parts > 1 ? rs.rebuildInParts({ eventsFile, views: views.generations, viewsFile, parts }, events) : undefined;
   const began = process.hrtime.bigint();
   await rs.rebuildViews(Object.values(rs.PROJECTIONS), { events, writer: views.writer, generations: views.generations }, undefined, fill);
@@ -61,13 +60,13 @@ function raw(dataDir) {
   return ms;
 }
 
-const [step, dataDir] = process.argv.slice(2);
+const [step, dataDir, parts] = process.argv.slice(2);
 const run = { rebuild, raw }[step];
 if (!run || !dataDir) {
-  console.error('usage: rebuild-step.js rebuild|raw <dataDir>');
+  console.error('usage: rebuild-step.js rebuild|raw <dataDir> [parts]');
   process.exit(2);
 }
-Promise.resolve(run(dataDir)).then(
+Promise.resolve(run(dataDir, parts && Number(parts))).then(
   (ms) => process.send({ ms }, () => process.exit(0)),
   (error) => {
     console.error(error);
