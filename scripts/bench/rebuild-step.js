@@ -5,18 +5,18 @@
 //   node scripts/bench/rebuild-step.js rebuild|raw <dataDir> [parts]
 const Database = require('better-sqlite3');
 const { join } = require('node:path');
-const { availableParallelism } = require('node:os');
 
 const DIST = join(__dirname, '../../dist/libs');
 
-async function rebuild(dataDir, parts = Math.min(4, availableParallelism())) {
+async function rebuild(dataDir, parts) {
   const rs = require(join(DIST, 'read-side/src/index.js'));
   const { SqliteEventStore } = require(join(DIST, 'event-store/src/index.js'));
   const eventsFile = join(dataDir, 'events.sqlite');
   const viewsFile = join(dataDir, 'views.sqlite');
   const events = new SqliteEventStore(eventsFile);
   const views = rs.embeddedViews(viewsFile);
-  const fill = parts > 1 ? rs.rebuildInParts({ eventsFile, views: views.generations, viewsFile, parts }, events) : undefined;
+  const inParts = parts ?? rs.defaultParts();
+  const fill = inParts > 1 ? rs.rebuildInParts({ eventsFile, views: views.generations, parts: inParts }, events) : undefined;
   const began = process.hrtime.bigint();
   await rs.rebuildViews(Object.values(rs.PROJECTIONS), { events, writer: views.writer, generations: views.generations }, undefined, fill);
   const ms = Number(process.hrtime.bigint() - began) / 1e6;

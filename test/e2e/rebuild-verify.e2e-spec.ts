@@ -19,7 +19,8 @@ import {
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliResult, killAllCli, openEventStore, projectedUpTo, runCli, SeededCustomer, SeedResult, seedCustomers, startCli, VIEWS } from '../support/seed';
@@ -422,6 +423,23 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
     const report = verifyReport(verified.stdout, view);
     expect(report).toEqual({ compared: CUSTOMERS, changedSince: 0, live: expect.stringMatching(/^[0-9a-f]{64}$/), rebuilt: report.live, differs: [] });
     expect(verified.stdout.trimEnd().split('\n').at(-1)).toBe('verify: clean');
+  }, 300_000);
+
+  (productionStores ? it.skip : it)('runs one rebuild in parts at a time on the embedded views: a running one holds the lock, a killed one leaves it to the next', async () => {
+    const lock = join(dataDir, 'views.sqlite.rebuild.lock');
+    const view: ViewName = 'customer-list';
+    writeFileSync(lock, String(process.pid)); // a holder that is running: this test
+    const refused = await runCli(['rebuild', '--projection', view], cliEnv(), 240_000);
+    expectExit(refused, 1);
+    expect(refused.stderr).toContain(`Another rebuild in parts (process ${process.pid}`);
+    expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
+
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // a holder that has ended
+    writeFileSync(lock, String(gone));
+    const rebuilt = await runCli(['rebuild', '--projection', view], cliEnv(), 240_000);
+    expectExit(rebuilt, 0);
+    expect(existsSync(lock)).toBe(false);
+    expect(partFiles()).toEqual([]);
   }, 300_000);
 
   it('rebuilds while commands keep writing: the rebuild finishes, every acknowledged write is served, verify is clean', async () => {

@@ -88,7 +88,11 @@ export function customerHistory(partnerId: string, index: number, startMs: numbe
     newEvent('CustomerRenamed', { previousName: tenantName, companyName }, metadataFor('CustomerRenamed', partnerId, agent, at(1))),
     newEvent('SelfPurchaseGranted', { resources: ['AzureReservedInstances'] }, metadataFor('SelfPurchaseGranted', partnerId, agent, at(2))),
     newEvent('CostManagementEnabled', {}, metadataFor('CostManagementEnabled', partnerId, agent, at(3))),
-    newEvent('BillingProfileUpdated', billing, metadataFor('BillingProfileUpdated', partnerId, agent, at(4))),
+    // Every tenth as a release before schema version 2 stored it (flat): every read path, the
+    // rebuild's included, must see it upcast.
+    index % 10 === 9
+      ? newEvent('BillingProfileUpdated', { culture: billing.culture, language: billing.language, ...billing.contact }, { ...metadataFor('BillingProfileUpdated', partnerId, agent, at(4)), schemaVersion: 1 })
+      : newEvent('BillingProfileUpdated', billing, metadataFor('BillingProfileUpdated', partnerId, agent, at(4))),
   ];
   return { customer: { partnerId, tenantId, tenantName, companyName, domain, billing, updatedAt: at(4), updatedBy: agent }, events };
 }

@@ -18,7 +18,7 @@ export { ProjectionRunner } from './projection-runner';
 export type { ProjectionRunnerOptions, RunnerHooks } from './projection-runner';
 export { embeddedViews } from './embedded/embedded-views';
 export { SqliteViewStore } from './embedded/sqlite-view-store';
-export { rebuildInParts } from './embedded/rebuild-in-parts';
+export { defaultParts, MAX_PARTS, rebuildInParts } from './embedded/rebuild-in-parts';
 export type { RebuildInParts } from './embedded/rebuild-in-parts';
 export { mongoViews } from './mongodb/mongo-views';
 export { ReadSideModule } from './read-side.module';

@@ -3,11 +3,10 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_READER, EventReader } from '@app/event-store';
 import { CLOCK, ConfigError, loadPersonalDataConfig, loadStoresConfig, PlatformModule, StoresConfig } from '@app/platform';
-import { PARKED_EVENTS, PROJECTIONS, ReadSideModule, rebuildInParts, RebuildStores, rebuildViews, SqliteViewStore, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
+import { defaultParts, MAX_PARTS, PARKED_EVENTS, PROJECTIONS, ReadSideModule, rebuildInParts, RebuildStores, rebuildViews, SqliteViewStore, verifyView, VIEW_GENERATIONS, VIEW_WRITER } from '@app/read-side';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { customerEventStoreModule, customerEventStoreOptions, OPENED_EVENT_READER, PersonalDataModule, PersonalDataVault } from '@app/runtime';
 import { auditRecords, csvHeader, csvLine, ndjsonLine } from '../audit/audit-records';
 import { PARKED_USAGE, parkedCommand, UsageError } from './parked';
@@ -19,7 +18,7 @@ const USAGE = `Operator commands, on the stores the environment configures (as f
       Rebuilds from position zero into a new generation while the live views keep serving, then
       switches atomically. Interrupted, the next run resumes; it never switches half-built. On the
       embedded stores, N processes each project a part of the customers (default: one per core,
-      at most 4; 1 projects in this process).
+      at most 4; N from 1 to 8, and 1 projects in this process).
   npm run cli -- verify [--projection customer-list|account-detail|all]
       Rebuilds into a shadow and compares it with the live views document by document; prints a
       digest per view and the ids that differ; exits 1 on any difference. Needs a running projector.
@@ -67,8 +66,8 @@ async function main(): Promise<number> {
     if (command === 'rebuild') {
       // One read of the log for all selected views; a progress line per view.
       const reporters = new Map(selected.map((p) => [p.name, progressReporter()]));
-      const parts = values.parts === undefined ? Math.min(4, availableParallelism()) : Number(values.parts);
-      if (!Number.isInteger(parts) || parts < 1 || parts > 16) return usage('--parts must be an integer from 1 to 16');
+      const parts = values.parts === undefined ? defaultParts() : Number(values.parts);
+      if (!Number.isInteger(parts) || parts < 1 || parts > MAX_PARTS) return usage(`--parts must be an integer from 1 to ${MAX_PARTS}`);
       const fill = inParts(config, stores, parts);
       for (const { view, generation } of await rebuildViews(selected, stores, (p) => reporters.get(p.view)!(p), fill)) {
         console.log(`${view}: rebuilt as generation ${generation}, now serving reads`);
@@ -102,7 +101,7 @@ async function main(): Promise<number> {
 function inParts(config: StoresConfig, stores: RebuildStores, parts: number) {
   const { store } = customerEventStoreOptions(config);
   if (parts < 2 || store.kind !== 'embedded' || !(stores.generations instanceof SqliteViewStore)) return undefined;
-  return rebuildInParts({ eventsFile: store.file, views: stores.generations, viewsFile: stores.generations.file, parts }, stores.events);
+  return rebuildInParts({ eventsFile: store.file, views: stores.generations, parts }, stores.events);
 }
 
 async function exportRecords(events: EventReader, values: { partner?: string; customer?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { EventReader, Partition, positionFromKey, positionKey } from '@app/event-store';
@@ -25,11 +26,15 @@ export interface PartReport {
 
 export interface RebuildInParts {
   readonly eventsFile: string;
+  /** The parts' files are made beside this store's file, and removed once absorbed. */
   readonly views: SqliteViewStore;
-  /** The views' file: the parts' files are made beside it, and removed once absorbed. */
-  readonly viewsFile: string;
   readonly parts: number;
 }
+
+/** SQLite attaches at most 10 files to one connection, and the absorb attaches every part. */
+export const MAX_PARTS = 8;
+/** One part per core, at most 4: the default of `cli rebuild`. */
+export const defaultParts = () => Math.min(4, availableParallelism());
 
 /**
  * Fills new generations of the embedded views in parts, one process per part (both cores, or
@@ -42,8 +47,19 @@ export interface RebuildInParts {
  * Only generations without a checkpoint are filled this way: one that has one was absorbed, or is
  * being rebuilt in one piece, and catching it up is what is left.
  */
-export function rebuildInParts({ eventsFile, views, viewsFile, parts }: RebuildInParts, events: EventReader) {
+export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, events: EventReader) {
+  if (!Number.isInteger(parts) || parts < 2 || parts > MAX_PARTS) throw new RangeError(`A rebuild in parts takes 2 to ${MAX_PARTS} parts, not ${parts}.`);
+  const viewsFile = views.file;
   return async (targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void = () => undefined): Promise<void> => {
+    const unlock = lock(viewsFile);
+    try {
+      await fill(targets, onProgress);
+    } finally {
+      unlock();
+    }
+  };
+
+  async function fill(targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void): Promise<void> {
     const fresh: GenerationTarget[] = [];
     for (const target of targets) if ((await views.checkpoint(target.projection, target.generation)) === null) fresh.push(target);
     const prefix = `${basename(viewsFile)}.rebuild-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
@@ -91,7 +107,37 @@ export function rebuildInParts({ eventsFile, views, viewsFile, parts }: RebuildI
       await views.absorbParts(target.projection, target.generation, tasks.map((task) => ({ file: task.partFile, generation: PART_GENERATION })));
     }
     removeFiles(viewsFile, (name) => name.startsWith(prefix));
-  };
+  }
+}
+
+/**
+ * Takes the lock file beside the views (holding this process's id) for as long as the parts run: a
+ * second rebuild in parts of the same views fails at once, instead of sharing or removing the
+ * first one's files. A lock whose process is gone (killed) is taken over.
+ */
+function lock(viewsFile: string): () => void {
+  const file = `${viewsFile}.rebuild.lock`;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Empty only for the instant between its creation and its write: taken as held.
+      const holder = Number(readFileSync(file, 'utf8'));
+      if (!(holder > 0) || isRunning(holder)) throw new Error(`Another rebuild in parts (process ${holder || '?'}, ${file}) is running on these views; wait for it, or stop it and run again.`);
+      rmSync(file, { force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The generation a part's rebuild projects into: the first a new view file hands out. */

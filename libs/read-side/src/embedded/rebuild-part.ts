@@ -1,4 +1,6 @@
-import { positionFromKey, positionKey, SqliteEventStore } from '@app/event-store';
+import { CUSTOMER_UPCASTERS } from '@app/domain';
+import { positionFromKey, positionKey, SqliteEventStore, Upcasters, UpcastingEventReader } from '@app/event-store';
+import { systemClock } from '@app/platform';
 import { PROJECTIONS } from '../projections/projections';
 import { projectGenerations } from '../rebuild';
 import { PART_GENERATION, PartReport, PartTask } from './rebuild-in-parts';
@@ -10,7 +12,9 @@ import { SqliteViewStore } from './sqlite-view-store';
  * progress and completion to the parent. It ends as soon as the parent is gone.
  */
 async function projectPart(task: PartTask): Promise<void> {
-  const events = new SqliteEventStore(task.eventsFile);
+  const store = new SqliteEventStore(task.eventsFile);
+  // Events in their current shape, as every read path of the service gets them.
+  const events = new UpcastingEventReader(store, new Upcasters(CUSTOMER_UPCASTERS));
   const views = new SqliteViewStore(task.partFile);
   try {
     const projections = Object.values(PROJECTIONS).filter((p) => task.views.includes(p.name));
@@ -25,7 +29,7 @@ async function projectPart(task: PartTask): Promise<void> {
     const send = (report: PartReport) => (sent = new Promise((resolve) => process.send?.(report, resolve)));
     await projectGenerations(
       targets,
-      { events, writer: views },
+      { events, writer: views, clock: systemClock },
       ({ view, events: count, position, fraction, eventsPerSecond, etaSeconds }) =>
         send({ progress: { view, events: count, position: position && positionKey(position), fraction, eventsPerSecond, etaSeconds } }),
       { partition: task.partition, head: positionFromKey(task.head) },
@@ -33,7 +37,7 @@ async function projectPart(task: PartTask): Promise<void> {
     await sent;
   } finally {
     await views.close();
-    await events.close();
+    await store.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { openSqlite } from '@app/platform';
 import { Position, positionFromKey, positionKey } from '@app/event-store';
 import { ViewDefinition } from '../view-definition';
@@ -130,7 +131,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
    */
   private append<V extends ViewDocument>(view: ViewDefinition<V>, table: string, documents: readonly V[], rowids: Map<string, number | bigint>): void {
     const keys = view.keys.map((k) => column(k.field));
-    const columns = ['partner_id', 'id', ...keys, 'position', 'doc'];
+    const columns = documentColumns(view);
     const insert = this.statement(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
     const update = this.statement(`UPDATE ${table} SET ${[...keys, 'position', 'doc'].map((c) => `${c} = ?`).join(', ')} WHERE rowid = ? AND position < ?`);
     for (const doc of documents) {
@@ -233,15 +234,20 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
    * changes nothing (projections apply only events newer than a document).
    */
   async absorbParts(view: ViewDefinition, generation: number, parts: readonly { file: string; generation: number }[]): Promise<Position> {
-    const aliases = parts.map((_, i) => `part${i}`);
-    parts.forEach((part, i) => this.db.prepare(`ATTACH DATABASE ? AS ${aliases[i]}`).run(part.file));
+    const aliases: string[] = [];
     try {
+      parts.forEach((part, i) => {
+        // ATTACH would create a missing file, empty: a part that is not there is an error of its own.
+        if (!existsSync(part.file)) throw new Error(`Part ${i + 1} of the rebuild of ${view.name} is missing: ${part.file}`);
+        this.db.prepare(`ATTACH DATABASE ? AS part${i}`).run(part.file);
+        aliases.push(`part${i}`);
+      });
       return this.write(() => {
         if (this.generations(view).building !== generation) throw new StaleGeneration(view.name, generation);
         // Copied into a table without indexes; its key index is sorted once after, for the
         // catch-up that follows, and the view's indexes at the switch.
         const table = this.table(view, generation, 'rows');
-        const columns = ['partner_id', 'id', ...view.keys.map((k) => column(k.field)), 'position', 'doc'].join(', ');
+        const columns = documentColumns(view).join(', ');
         const checkpoints = parts.map((part, i) => {
           const row = this.db.prepare(`SELECT position FROM ${aliases[i]}.projection_checkpoints WHERE name = ?`).get(checkpointName(view, part.generation)) as
             | { position: string }
@@ -320,7 +326,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
    */
   private upsert<V extends ViewDocument>(view: ViewDefinition<V>, table: string, when: 'newer' | 'always'): (doc: V) => void {
     const keys = view.keys.map((k) => column(k.field));
-    const columns = ['partner_id', 'id', ...keys, 'position', 'doc'];
+    const columns = documentColumns(view);
     const upsert = this.statement(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
        ON CONFLICT (partner_id, id) DO UPDATE SET ${[...keys, 'position', 'doc'].map((c) => `${c} = excluded.${c}`).join(', ')}
@@ -419,6 +425,11 @@ interface ParkedRow {
 
 function tableName(view: ViewDefinition, generation: number): string {
   return `${view.storedAs}_g${generation}`;
+}
+
+/** A generation table's columns, as every write names them. */
+function documentColumns(view: ViewDefinition): string[] {
+  return ['partner_id', 'id', ...view.keys.map((k) => column(k.field)), 'position', 'doc'];
 }
 
 function checkpointName(view: ViewDefinition, generation: number): string {
