@@ -72,8 +72,7 @@ export async function projectGenerations(
   part?: PartOfRebuild,
 ): Promise<(Position | null)[]> {
   const filter = part ? { ...FILTER, partition: part.partition } : FILTER;
-  const [last] = part ? [] : await events.readAll({ filter, direction: 'backwards', maxCount: 1 });
-  const head = part ? part.head : (last?.position ?? null);
+  const head = part ? part.head : await headOfLog(events);
   const began = Date.now();
   const views = await Promise.all(
     targets.map(async ({ projection, generation }) => {
@@ -85,10 +84,8 @@ export async function projectGenerations(
   );
   const report = (view: (typeof views)[number]) => {
     const fraction = !head ? 1 : progressAlong(view.start, view.position, head);
-    const seconds = (Date.now() - began) / 1000;
-    const eventsPerSecond = seconds > 0 ? view.count / seconds : 0;
     view.reportedDone = fraction >= 1;
-    onProgress({ view: view.projection.name, events: view.count, position: view.position, head, fraction, eventsPerSecond, etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null });
+    onProgress(progress(view.projection.name, view.count, view.position, head, fraction, began));
   };
   const behind = (position: Position | null) => head !== null && (!position || comparePositions(position, head) < 0);
   let position = earliest(views.map((v) => v.position));
@@ -115,12 +112,32 @@ export async function projectGenerations(
     // The part has nothing more up to the head: say so in each view's checkpoint, so that every
     // part of the rebuild ends at the head or past it.
     for (const view of views.filter((v) => behind(v.position))) {
-      await view.runner.applyProjected([], head, 0);
-      view.position = head;
+      await view.runner.applyProjected([], part.head, 0);
+      view.position = part.head;
     }
   }
   for (const view of views) if (!view.reportedDone) report(view);
   return views.map((v) => v.position);
+}
+
+/** Where the customers' part of the log ends now: what a rebuild projects up to (null: empty). */
+export async function headOfLog(events: EventReader): Promise<Position | null> {
+  const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
+  return last?.position ?? null;
+}
+
+/** A progress report, with its rate and time left reckoned from when the work `began` (epoch ms). */
+export function progress(view: ViewName, events: number, position: Position | null, head: Position | null, fraction: number, began: number): Progress {
+  const seconds = (Date.now() - began) / 1000;
+  return {
+    view,
+    events,
+    position,
+    head,
+    fraction,
+    eventsPerSecond: seconds > 0 ? events / seconds : 0,
+    etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null,
+  };
 }
 
 /** One part of a rebuild done in parts: its streams, and the log's head the whole rebuild projects up to. */

@@ -2,9 +2,8 @@ import { fork } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { EventReader, Partition, positionFromKey, positionKey } from '@app/event-store';
-import { GenerationTarget, Progress } from '../rebuild';
+import { GenerationTarget, headOfLog, Progress, progress as progressOf } from '../rebuild';
 import { ViewName } from '../views';
 import { SqliteViewStore } from './sqlite-view-store';
 
@@ -67,10 +66,9 @@ export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, eve
     removeFiles(viewsFile, (name) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix));
     if (fresh.length === 0) return;
 
-    const [last] = await events.readAll({ filter: { streamNamePrefix: CUSTOMER_STREAM_PREFIX }, direction: 'backwards', maxCount: 1 });
+    const head = await headOfLog(events);
     // An empty log leaves nothing to fill: the rebuild's own run marks each generation current.
-    if (!last) return;
-    const head = last.position;
+    if (!head) return;
     const began = Date.now();
     const reported = new Map<ViewName, PartProgress[]>();
     const report = (index: number, progress: PartProgress) => {
@@ -80,19 +78,10 @@ export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, eve
       const known = byPart.filter(Boolean);
       const fraction = known.reduce((sum, p) => sum + p.fraction, 0) / parts;
       const eventsSoFar = known.reduce((sum, p) => sum + p.events, 0);
-      const seconds = (Date.now() - began) / 1000;
       // Where the slowest part that has reported stands.
       const positions = known.map((p) => p.position).filter((p): p is string => p !== null);
       const position = positions.length === 0 ? null : positionFromKey(positions.reduce((a, b) => (a < b ? a : b)));
-      onProgress({
-        view: progress.view,
-        events: eventsSoFar,
-        position,
-        head,
-        fraction,
-        eventsPerSecond: seconds > 0 ? eventsSoFar / seconds : 0,
-        etaSeconds: fraction > 0 ? (seconds * (1 - fraction)) / fraction : null,
-      });
+      onProgress(progressOf(progress.view, eventsSoFar, position, head, fraction, began));
     };
     const tasks = Array.from({ length: parts }, (_, index): PartTask => ({
       eventsFile,
