@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newCustomer } from '../support/customers';
-import type { HistoryItem } from '../support/http-client';
+import { HistoryItem, wholeHistory } from '../support/http-client';
 import {
   assertBuilt,
   bounded,
@@ -77,10 +77,8 @@ async function getJson(service: ServiceProcess, auth: string, path: string): Pro
   return { status: res.status, body: await res.json() };
 }
 
-async function history(service: ServiceProcess, auth: string, id: string): Promise<HistoryItem[]> {
-  const res = await getJson(service, auth, `/v1/customers/${id}/history?limit=1000`);
-  expect({ id, status: res.status }).toEqual({ id, status: 200 });
-  return res.body.items;
+function history(service: ServiceProcess, auth: string, id: string): Promise<HistoryItem[]> {
+  return wholeHistory((path) => getJson(service, auth, path), id);
 }
 
 /** Every acknowledged write is the event at its revision, with its position, type and name; streams have no gaps. */

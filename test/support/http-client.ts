@@ -25,6 +25,20 @@ export interface HistoryItem {
 /** A history item's keys, sorted. */
 export const HISTORY_ITEM_KEYS = ['actor', 'commandId', 'correlationId', 'data', 'occurredAt', 'position', 'revision', 'type'];
 
+/** The route's largest page: a longer history takes more than one. */
+const HISTORY_PAGE = 1000;
+
+/** Every event of a customer's history, page after page; `getJson` GETs a path with the caller's token. */
+export async function wholeHistory(getJson: (path: string) => Promise<{ status: number; body: any }>, id: string): Promise<HistoryItem[]> {
+  const items: HistoryItem[] = [];
+  for (;;) {
+    const res = await getJson(`/v1/customers/${id}/history?fromRevision=${items.length}&limit=${HISTORY_PAGE}`);
+    expect({ id, status: res.status }).toEqual({ id, status: 200 });
+    items.push(...res.body.items);
+    if (res.body.items.length < HISTORY_PAGE) return items;
+  }
+}
+
 /**
  * Helpers bound to one app: `bearer` mints an Authorization header (admin-agent unless told); writes
  * expect success and answer {id, revision, position}; reads return the request, to `.expect()` on.
