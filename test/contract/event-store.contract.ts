@@ -307,6 +307,22 @@ export function eventStoreContract(
         expect(await es().readAll({ maxCount: 3 })).toHaveLength(3);
       });
 
+      it('counts what readAll forwards would return, after a position, filtered, up to a limit', async () => {
+        const { prefix, events } = await interleaved();
+        const filter = { streamNamePrefix: prefix };
+
+        expect(await es().countAll({ filter, limit: 100 })).toBe(5);
+        expect(await es().countAll({ filter, limit: 3 })).toBe(3);
+        expect(await es().countAll({ after: events[1].position, filter, limit: 100 })).toBe(3);
+        expect(await es().countAll({ after: events[4].position, filter, limit: 100 })).toBe(0);
+        expect(await es().countAll({ after: events[0].position, limit: 100 })).toBeGreaterThanOrEqual(4);
+        const parts = [0, 1].map((index) => ({ index, count: 2 }));
+        const counts = await Promise.all(parts.map((partition) => es().countAll({ filter: { ...filter, partition }, limit: 100 })));
+        const read = await Promise.all(parts.map(async (partition) => (await es().readAll({ filter: { ...filter, partition } })).length));
+        expect(counts).toEqual(read);
+        expect(counts[0] + counts[1]).toBe(5);
+      });
+
       it('applies the stream-name prefix filter', async () => {
         const id = randomUUID();
         const marker = await es().append(`other-${id}-marker`, [newEvent('Marker')], 'no_stream');

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { EVENT_WRITER, EventWriter } from '@app/event-store';
 import { newCustomer } from '../support/customers';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -32,6 +35,19 @@ describe('projection health: lag in events and seconds, metrics and readiness', 
       const ready = await t.http.get('/health/ready').expect(503);
       expect(ready.body).toMatchObject({ status: 'unavailable', checks: { eventStore: 'up', viewStore: 'up', projectionLag: 'down' } });
     });
+
+    it('counts the lag up to 10,000 events, then reports it as at least that', async () => {
+      const writer = t.app.get<EventWriter>(EVENT_WRITER);
+      const filler = () => ({ id: randomUUID(), type: 'LagFiller', data: {}, metadata: {} });
+      for (let i = 0; i < 10; i++) await writer.append(`${CUSTOMER_STREAM_PREFIX}${randomUUID()}`, Array.from({ length: 1000 }, filler), 'no_stream');
+      // Status is measured at most once a second.
+      await new Promise((r) => setTimeout(r, 1100));
+
+      const { items } = (await t.http.get('/v1/projections').set('Authorization', auth).expect(200)).body;
+      for (const name of ['customer-list', 'account-detail']) {
+        expect(items.find((i: { name: string }) => i.name === name)).toMatchObject({ name, checkpoint: null, lagEvents: 10_000, lagEventsAtLeast: true });
+      }
+    }, 30_000);
   });
 
   describe('with the projector running', () => {

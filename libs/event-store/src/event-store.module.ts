@@ -33,9 +33,10 @@ export function openEventStore(location: EventStoreLocation): EventStore {
     : new SqliteEventStore(location.file, undefined, location.busyTimeoutMs);
 }
 
-// `readAll` may scan far (an export, a rebuild): the adapters bound each round trip of it instead.
+// `readAll` may scan far (an export, a rebuild), and `countAll` reads what it counts on EventStoreDB:
+// the adapters bound each round trip of them instead.
 function wrapped<T extends object>(options: EventStoreOptions, port: T, writes: readonly string[]): T {
-  return options.wrap ? options.wrap(port, { writes, long: ['readAll'] }) : port;
+  return options.wrap ? options.wrap(port, { writes, long: ['readAll', 'countAll'] }) : port;
 }
 
 const OPTIONS = Symbol('EventStoreOptions');

@@ -65,6 +65,14 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
 }
 
+export interface CountAllOptions {
+  /** Exclusive, as in `readAll`. */
+  readonly after?: Position;
+  readonly filter?: AllFilter;
+  /** Counting stops here: a long way behind costs no more than this many events. */
+  readonly limit: number;
+}
+
 export interface SubscribeOptions {
   readonly after?: Position;
   readonly filter?: AllFilter;
@@ -83,6 +91,8 @@ export interface EventReader {
   /** A missing stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** How many events `readAll` would return forwards with these options, up to `limit`, without reading them where the store can count. */
+  countAll(options: CountAllOptions): Promise<number>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
 }
 

@@ -154,6 +154,7 @@ describe('UpcastingEventReader on the embedded SQLite store', () => {
       },
       readStream: (s, o) => inner.readStream(s, o),
       readAll: (o) => inner.readAll(o),
+      countAll: (o) => inner.countAll(o),
       subscribeToAll: (o) => inner.subscribeToAll(o),
       close: () => inner.close(),
     };

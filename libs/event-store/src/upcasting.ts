@@ -1,4 +1,5 @@
 import {
+  CountAllOptions,
   EventReader,
   ReadAllOptions,
   ReadStreamOptions,
@@ -59,6 +60,11 @@ export class UpcastingEventReader implements EventReader {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readAll(options)).map((e) => this.upcasters.apply(e));
+  }
+
+  /** Upcasting changes an event's shape, never how many there are. */
+  countAll(options: CountAllOptions): Promise<number> {
+    return this.inner.countAll(options);
   }
 
   subscribeToAll(options?: SubscribeOptions): Subscription {

@@ -86,7 +86,11 @@ export class ProjectionStatusService {
       Object.values(PROJECTIONS).map(async (view) => {
         const generation = await this.views.activeGeneration(view);
         const checkpoint = await this.views.checkpoint(view, generation);
-        const behind = await this.events.readAll({ after: checkpoint ?? undefined, filter, maxCount: LAG_COUNT_LIMIT });
+        const after = checkpoint ?? undefined;
+        // Counted, not read: a projector far behind must not make every probe and scrape read
+        // and decode thousands of events on the API's event loop.
+        const lagEvents = await this.events.countAll({ after, filter, limit: LAG_COUNT_LIMIT });
+        const [oldest] = lagEvents ? await this.events.readAll({ after, filter, maxCount: 1 }) : [];
         const parkedEvents = await this.parked.countParked(view, generation);
         // Set with every measurement (a scrape measures too): any process reports the store's count,
         // whichever projector parked them and whichever CLI settled them.
@@ -96,9 +100,9 @@ export class ProjectionStatusService {
           generation,
           checkpoint: checkpoint ? formatPosition(checkpoint) : null,
           head: head ? formatPosition(head.position) : null,
-          lagEvents: behind.length,
-          lagEventsAtLeast: behind.length === LAG_COUNT_LIMIT,
-          lagSeconds: behind.length ? Math.max(0, (Date.now() - behind[0].created.getTime()) / 1000) : 0,
+          lagEvents,
+          lagEventsAtLeast: lagEvents === LAG_COUNT_LIMIT,
+          lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.created.getTime()) / 1000) : 0,
           checkpointAheadOfStore: checkpoint !== null && (!head || comparePositions(checkpoint, head.position) > 0),
           parkedEvents,
         };

@@ -71,6 +71,7 @@ describe('GetAccountAsOfHandler on a long stream', () => {
         return store.readStream(stream, options);
       },
       readAll: (options) => store.readAll(options),
+      countAll: (options) => store.countAll(options),
       subscribeToAll: (options) => store.subscribeToAll(options),
     };
     // A real vault on its own key store: these events carry no contact, so it is never asked.

@@ -17,6 +17,7 @@ import {
 } from '@eventstore/db-client';
 import {
   AppendResult,
+  CountAllOptions,
   EventStore,
   ExpectedRevision,
   inPartition,
@@ -88,6 +89,11 @@ export class EsdbEventStore implements EventStore {
       throw error;
     }
     return events;
+  }
+
+  /** EventStoreDB has no count: the events are read, a page at a time, and counted. */
+  async countAll(options: CountAllOptions): Promise<number> {
+    return (await this.readAll({ after: options.after, filter: options.filter, maxCount: options.limit })).length;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -1,4 +1,4 @@
-import { EventReader, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription } from '@app/event-store';
+import { CountAllOptions, EventReader, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription } from '@app/event-store';
 import { PersonalDataVault } from './personal-data-vault';
 
 /**
@@ -18,6 +18,10 @@ export class OpeningEventReader implements EventReader {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.vault.openEvents(await this.inner.readAll(options));
+  }
+
+  countAll(options: CountAllOptions): Promise<number> {
+    return this.inner.countAll(options);
   }
 
   subscribeToAll(options?: SubscribeOptions): Subscription {
