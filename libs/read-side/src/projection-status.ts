@@ -5,6 +5,7 @@ import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
 import { PARKED_EVENTS, ParkedEvents } from './parked-events';
 import { PROJECTIONS } from './projections/projections';
+import { headOfLog } from './rebuild';
 import { VIEW_WRITER, ViewWriter } from './view-writer';
 import { ViewName } from './views';
 
@@ -81,7 +82,7 @@ export class ProjectionStatusService {
 
   private async measure(): Promise<ProjectionStatus[]> {
     const filter = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
-    const [head] = await this.events.readAll({ filter, direction: 'backwards', maxCount: 1 });
+    const head = await headOfLog(this.events);
     return Promise.all(
       Object.values(PROJECTIONS).map(async (view) => {
         const generation = await this.views.activeGeneration(view);
@@ -99,11 +100,11 @@ export class ProjectionStatusService {
           name: view.name,
           generation,
           checkpoint: checkpoint ? formatPosition(checkpoint) : null,
-          head: head ? formatPosition(head.position) : null,
+          head: head ? formatPosition(head) : null,
           lagEvents,
           lagEventsAtLeast: lagEvents === LAG_COUNT_LIMIT,
           lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.created.getTime()) / 1000) : 0,
-          checkpointAheadOfStore: checkpoint !== null && (!head || comparePositions(checkpoint, head.position) > 0),
+          checkpointAheadOfStore: checkpoint !== null && (!head || comparePositions(checkpoint, head) > 0),
           parkedEvents,
         };
       }),
