@@ -310,12 +310,16 @@ export function eventStoreContract(
       it('counts what readAll forwards would return, after a position, filtered, up to a limit', async () => {
         const { prefix, events } = await interleaved();
         const filter = { streamNamePrefix: prefix };
+        // After ours, outside the prefix: counted unfiltered, never under the prefix.
+        await es().append(`other-${randomUUID()}`, [newEvent('Outside')], 'no_stream');
 
         expect(await es().countAll({ filter, limit: 100 })).toBe(5);
         expect(await es().countAll({ filter, limit: 3 })).toBe(3);
+        expect(await es().countAll({ after: events[0].position, filter, limit: 100 })).toBe(4);
         expect(await es().countAll({ after: events[1].position, filter, limit: 100 })).toBe(3);
+        expect(await es().countAll({ after: events[1].position, filter, limit: 2 })).toBe(2);
         expect(await es().countAll({ after: events[4].position, filter, limit: 100 })).toBe(0);
-        expect(await es().countAll({ after: events[0].position, limit: 100 })).toBeGreaterThanOrEqual(4);
+        expect(await es().countAll({ after: events[0].position, limit: 100 })).toBeGreaterThanOrEqual(5);
         const parts = [0, 1].map((index) => ({ index, count: 2 }));
         const counts = await Promise.all(parts.map((partition) => es().countAll({ filter: { ...filter, partition }, limit: 100 })));
         const read = await Promise.all(parts.map(async (partition) => (await es().readAll({ filter: { ...filter, partition } })).length));

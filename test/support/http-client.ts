@@ -32,7 +32,8 @@ const HISTORY_PAGE = 1000;
 export async function wholeHistory(getJson: (path: string) => Promise<{ status: number; body: any }>, id: string): Promise<HistoryItem[]> {
   const items: HistoryItem[] = [];
   for (;;) {
-    const res = await getJson(`/v1/customers/${id}/history?fromRevision=${items.length}&limit=${HISTORY_PAGE}`);
+    const from = items.length ? items[items.length - 1].revision + 1 : 0;
+    const res = await getJson(`/v1/customers/${id}/history?fromRevision=${from}&limit=${HISTORY_PAGE}`);
     expect({ id, status: res.status }).toEqual({ id, status: 200 });
     items.push(...res.body.items);
     if (res.body.items.length < HISTORY_PAGE) return items;

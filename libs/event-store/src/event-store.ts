@@ -69,7 +69,7 @@ export interface CountAllOptions {
   /** Exclusive, as in `readAll`. */
   readonly after?: Position;
   readonly filter?: AllFilter;
-  /** Counting stops here: a long way behind costs no more than this many events. */
+  /** Counting stops here (at least 1): a long way behind costs no more than this many events. */
   readonly limit: number;
 }
 
