@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
-import { comparePositions, EVENT_READER, EventReader, formatPosition } from '@app/event-store';
+import { comparePositions, EVENT_READER, EventReader, formatPosition, Position, positionKey } from '@app/event-store';
 import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
 import { PARKED_EVENTS, ParkedEvents } from './parked-events';
@@ -11,6 +11,13 @@ import { ViewName } from './views';
 
 // Counting further behind than this costs more than it tells an operator.
 const LAG_COUNT_LIMIT = 10_000;
+const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
+
+/** How far a checkpoint trails the log: events (up to the limit), and when the oldest of them was written. */
+interface Lag {
+  readonly events: number;
+  readonly oldest: Date | null;
+}
 
 export interface ProjectionStatus {
   readonly name: ViewName;
@@ -81,17 +88,19 @@ export class ProjectionStatusService {
   }
 
   private async measure(): Promise<ProjectionStatus[]> {
-    const filter = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
     const head = await headOfLog(this.events);
+    // The views usually stand at the same checkpoint: each checkpoint's lag is measured once.
+    const lags = new Map<string, Promise<Lag>>();
+    const lagOf = (checkpoint: Position | null): Promise<Lag> => {
+      const key = checkpoint ? positionKey(checkpoint) : '';
+      if (!lags.has(key)) lags.set(key, this.measureLag(checkpoint));
+      return lags.get(key)!;
+    };
     return Promise.all(
       Object.values(PROJECTIONS).map(async (view) => {
         const generation = await this.views.activeGeneration(view);
         const checkpoint = await this.views.checkpoint(view, generation);
-        const after = checkpoint ?? undefined;
-        // Counted, not read: a projector far behind must not make every probe and scrape read
-        // and decode thousands of events on the API's event loop.
-        const lagEvents = await this.events.countAll({ after, filter, limit: LAG_COUNT_LIMIT });
-        const [oldest] = lagEvents ? await this.events.readAll({ after, filter, maxCount: 1 }) : [];
+        const { events: lagEvents, oldest } = await lagOf(checkpoint);
         const parkedEvents = await this.parked.countParked(view, generation);
         // Set with every measurement (a scrape measures too): any process reports the store's count,
         // whichever projector parked them and whichever CLI settled them.
@@ -103,12 +112,23 @@ export class ProjectionStatusService {
           head: head ? formatPosition(head) : null,
           lagEvents,
           lagEventsAtLeast: lagEvents === LAG_COUNT_LIMIT,
-          lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.created.getTime()) / 1000) : 0,
+          lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0,
           checkpointAheadOfStore: checkpoint !== null && (!head || comparePositions(checkpoint, head) > 0),
           parkedEvents,
         };
       }),
     );
+  }
+
+  /**
+   * Counted, not read: a projector far behind must not make every probe and scrape read and decode
+   * thousands of events on the API's event loop. Only the oldest unprojected event is read, for its age.
+   */
+  private async measureLag(checkpoint: Position | null): Promise<Lag> {
+    const after = checkpoint ?? undefined;
+    const events = await this.events.countAll({ after, filter: FILTER, limit: LAG_COUNT_LIMIT });
+    const [oldest] = events ? await this.events.readAll({ after, filter: FILTER, maxCount: 1 }) : [];
+    return { events, oldest: oldest?.created ?? null };
   }
 
   /** READY_MAX_LAG_SECONDS: readiness fails when a projection trails by more. */
