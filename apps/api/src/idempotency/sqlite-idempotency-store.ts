@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { checkpointInBackground } from '@app/event-store';
 import { openSqlite } from '@app/platform';
 import { DEFAULT_RETENTION, expiredBefore, IdempotencyRecord, IdempotencyStore, Retention } from './idempotency-store';
 
@@ -15,6 +16,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly db: Database.Database;
   private readonly sql;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly releaseCheckpoints: () => Promise<void>;
 
   constructor(
     file: string,
@@ -43,6 +45,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       sweep: this.db.prepare(`DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at <= ? LIMIT ${SWEEP_BATCH})`),
     };
     this.sweeper = setInterval(() => void this.deleteExpired(), SWEEP_INTERVAL_MS).unref();
+    // Written on the command path: its commits leave the WAL to the checkpoint thread.
+    this.releaseCheckpoints = checkpointInBackground(this.db);
   }
 
   /** Deletes every expired record, a batch at a time with the event loop free in between; returns how many. */
@@ -78,6 +82,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     if (this.db.open) this.db.close();
+    await this.releaseCheckpoints();
   }
 
   private now(): number {

@@ -15,6 +15,7 @@ import {
   WrongExpectedVersion,
 } from '../event-store';
 import { START } from '../position';
+import { checkpointInBackground } from './background-checkpoints';
 import { PollingSubscription } from './polling-subscription';
 
 /**
@@ -49,6 +50,7 @@ export class SqliteEventStore implements EventStore {
   /** The last revision this instance appended per stream (see knownLastRevision), most recent last. */
   private readonly lastAppended = new Map<string, bigint>();
   private seenDataVersion: bigint;
+  private readonly releaseCheckpoints: () => Promise<void>;
 
   constructor(file: string, private readonly pollIntervalMs = 250, busyTimeoutMs = 1000) {
     this.db = new Database(file);
@@ -106,6 +108,8 @@ export class SqliteEventStore implements EventStore {
         .raw(),
     };
     this.seenDataVersion = this.sql.dataVersion.get() as bigint;
+    // Off the event loop: an append's commit never copies the WAL into the file.
+    this.releaseCheckpoints = checkpointInBackground(this.db);
   }
 
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -258,6 +262,7 @@ export class SqliteEventStore implements EventStore {
     this.flush();
     this.appended.emit('closed');
     this.db.close();
+    await this.releaseCheckpoints();
   }
 }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { checkpointInBackground } from '@app/event-store';
 import { openSqlite } from '@app/platform';
 import { hostname } from 'node:os';
 import { LeaseStore } from '../lease';
@@ -11,6 +12,7 @@ import { LeaseStore } from '../lease';
 export class SqliteLeaseStore implements LeaseStore {
   private readonly db: Database.Database;
   private readonly sql;
+  private readonly releaseCheckpoints: () => Promise<void>;
 
   constructor(file: string, busyTimeoutMs?: number) {
     this.db = openSqlite(file, 'NORMAL', busyTimeoutMs);
@@ -25,6 +27,8 @@ export class SqliteLeaseStore implements LeaseStore {
       holder: this.db.prepare('SELECT owner FROM projector_leases WHERE name = ?'),
       takeOver: this.db.prepare('UPDATE projector_leases SET owner = @owner, expires_at = @expiresAt WHERE name = @name AND owner = @dead'),
     };
+    // It shares the views' file: its commits leave that WAL to the checkpoint thread too.
+    this.releaseCheckpoints = checkpointInBackground(this.db);
   }
 
   async acquire(name: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -41,6 +45,7 @@ export class SqliteLeaseStore implements LeaseStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    await this.releaseCheckpoints();
   }
 }
 

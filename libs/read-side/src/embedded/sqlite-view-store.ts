@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { openSqlite } from '@app/platform';
-import { Position, positionFromKey, positionKey } from '@app/event-store';
+import { checkpointInBackground, Position, positionFromKey, positionKey } from '@app/event-store';
 import { ViewDefinition } from '../view-definition';
 import { ParkedEvent, ParkedEvents } from '../parked-events';
 import { FIRST_GENERATIONS, Generations, inUse, StaleGeneration, ViewGenerations } from '../view-generations';
@@ -32,6 +32,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
   private readonly unkeyed = new Map<string, Map<string, number | bigint>>();
   /** Prepared once per SQL text: every read and every projected batch goes through these. */
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly releaseCheckpoints: () => Promise<void>;
 
   constructor(
     /** The SQLite file the views are in. */
@@ -48,6 +49,8 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
         PRIMARY KEY (view, generation, position)
       );
     `);
+    // Off the event loop: a projected batch's commit never copies the WAL into the file.
+    this.releaseCheckpoints = checkpointInBackground(this.db);
   }
 
   async load<V extends ViewDocument>(view: ViewDefinition<V>, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
@@ -318,6 +321,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    await this.releaseCheckpoints();
   }
 
   /**

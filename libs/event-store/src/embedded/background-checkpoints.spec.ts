@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { BACKSTOP_PAGES, checkpointInBackground } from './background-checkpoints';
+
+describe('checkpointInBackground', () => {
+  let dir: string;
+  const open = (name: string) => {
+    const db = new Database(join(dir, name));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (v TEXT)');
+    return db;
+  };
+  const size = (db: Database.Database) => statSync(db.name).size;
+  /** One commit of about 2,000 pages: past SQLite's own threshold of 1,000, short of the backstop. */
+  const commitTwoThousandPages = (db: Database.Database) => {
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(4000));
+    })();
+  };
+  const eventually = async (check: () => boolean, ms = 5000) => {
+    for (const end = Date.now() + ms; !check(); ) {
+      if (Date.now() > end) throw new Error('not within 5 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('by default, the commit that takes the WAL past 1,000 pages copies them into the file itself', () => {
+    const db = open('inline.sqlite');
+    const before = size(db);
+    commitTwoThousandPages(db);
+    expect(size(db)).toBeGreaterThan(before + 4000 * 1000);
+    db.close();
+  });
+
+  it('leaves that to its thread: the commit only appends, and the file has the pages within seconds', async () => {
+    const db = open('background.sqlite');
+    const release = checkpointInBackground(db);
+    try {
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
+      const before = size(db);
+      commitTwoThousandPages(db);
+      expect(size(db)).toBe(before);
+      await eventually(() => size(db) > before + 4000 * 1000);
+      // The data is whole, from the file and from the WAL alike.
+      expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(2000);
+    } finally {
+      db.close();
+      await release();
+    }
+  });
+
+  it('keeps a file shared by two connections until both give it up, and starts again after the last', async () => {
+    const first = open('shared.sqlite');
+    const second = new Database(first.name);
+    const releaseFirst = checkpointInBackground(first);
+    const releaseSecond = checkpointInBackground(second);
+    await releaseFirst();
+    await releaseFirst(); // a second call changes nothing
+    let before = size(second);
+    commitTwoThousandPages(second);
+    await eventually(() => size(second) > before);
+
+    await releaseSecond();
+    const again = checkpointInBackground(second);
+    try {
+      before = size(second);
+      commitTwoThousandPages(second);
+      expect(size(second)).toBe(before);
+      await eventually(() => size(second) > before);
+    } finally {
+      first.close();
+      second.close();
+      await again();
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import type Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * How far a connection handed to the thread lets its WAL grow before a commit checkpoints it there
+ * and then, as SQLite does by default at 1,000 pages: 10,000 pages (40 MB), a backstop should the
+ * thread fall behind or be gone.
+ */
+export const BACKSTOP_PAGES = 10_000;
+/** How often the thread checkpoints each file. */
+const INTERVAL_MS = 200;
+
+/**
+ * The thread's whole program, plain JavaScript so it runs the same from the build and under Jest:
+ * a connection of its own to each file, checkpointed PASSIVE (it never waits for a lock, and never
+ * holds up a reader or a writer). A round that fails is tried again at the next.
+ */
+const PROGRAM = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const files = new Map();
+setInterval(() => {
+  for (const db of files.values()) {
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  }
+}, workerData.intervalMs);
+parentPort.on('message', ({ id, add, remove }) => {
+  try {
+    if (add && !files.has(add)) files.set(add, new Database(add, { fileMustExist: true }));
+    if (remove) {
+      files.get(remove)?.close();
+      files.delete(remove);
+    }
+  } catch {}
+  parentPort.postMessage({ id });
+});
+`;
+
+/**
+ * WAL checkpoints on a thread of their own. By default the commit that takes a WAL past 1,000 pages
+ * copies them into the database file and fsyncs it, on the event loop (better-sqlite3 is
+ * synchronous): 10–40 ms at a million customers, for whatever request made that commit. Handed
+ * here, the connection's commits only append; one thread per process checkpoints every such file
+ * five times a second. Returns what gives the file up again (when the store closes); the thread ends with
+ * its last file.
+ */
+export function checkpointInBackground(db: Database.Database): () => Promise<void> {
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  const file = db.name;
+  thread.users.set(file, (thread.users.get(file) ?? 0) + 1);
+  if (thread.users.get(file) === 1) void thread.send({ add: file });
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const users = (thread.users.get(file) ?? 1) - 1;
+    if (users > 0) return void thread.users.set(file, users);
+    thread.users.delete(file);
+    await thread.send({ remove: file });
+    if (thread.users.size === 0) await thread.stop();
+  };
+}
+
+/** The process's one checkpoint thread: started with its first file, stopped after its last. */
+const thread = new (class CheckpointThread {
+  readonly users = new Map<string, number>();
+  private current: { worker: Worker; replies: Map<number, () => void> } | null = null;
+  private nextId = 0;
+
+  /** Resolves once the thread has done it, or is gone. */
+  send(message: { add?: string; remove?: string }): Promise<void> {
+    const { worker, replies } = this.current ?? this.start();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      replies.set(id, resolve);
+      // Kept alive while a store waits on it (a close), and never otherwise.
+      worker.ref();
+      worker.postMessage({ id, ...message });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const current = this.current;
+    this.current = null;
+    if (current) await current.worker.terminate();
+  }
+
+  private start(): NonNullable<CheckpointThread['current']> {
+    const worker = new Worker(PROGRAM, { eval: true, workerData: { driver: require.resolve('better-sqlite3'), intervalMs: INTERVAL_MS } });
+    const current = { worker, replies: new Map<number, () => void>() };
+    worker.on('message', ({ id }: { id: number }) => {
+      current.replies.get(id)?.();
+      current.replies.delete(id);
+      if (current.replies.size === 0) worker.unref();
+    });
+    // Gone (stopped, or it failed): what waits on it is let go. Its files are left to their
+    // commits' backstop until a store hands one over again.
+    worker.on('exit', () => {
+      if (this.current === current) this.current = null;
+      for (const resolve of current.replies.values()) resolve();
+      current.replies.clear();
+    });
+    worker.on('error', () => undefined);
+    this.current = current;
+    return current;
+  }
+})();
