@@ -36,6 +36,8 @@ function check(item, what, value, limit) {
   log(`  ${QUICK ? '·' : pass ? 'PASS' : 'FAIL'} ${what}: ${round(value)} (≤ ${limit})`);
 }
 const round = (x) => Math.round(x * 100) / 100;
+/** The middle value (the upper of the two middle ones for an even count). */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function token() {
   return new SignJWT({ partner_id: PARTNER, partner_type: 'direct-csp', roles: ['admin-agent', 'auditor'] })
@@ -193,23 +195,31 @@ async function benchSearch() {
         const searches = () => load({ port, concurrency: 4, seconds: SIZES.seconds, request: (i) => ({ method: 'GET', path: `/v1/customers?search=${['co', 'ab', 'fa', 'wi'][i % 4]}&size=50`, headers: auth }) });
         const detailAlone = await details();
         const [detailWithSearches] = await Promise.all([details(), searches()]);
-        await loopDelayP99(port);
-        const [detailMixed] = await Promise.all([
-          details(),
-          searches(),
-          load({ port, concurrency: 2, seconds: SIZES.seconds, request: () => ({ method: 'GET', path: '/v1/customers?size=50', headers: auth }) }),
-          load({ port, concurrency: 2, seconds: SIZES.seconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[(i * 13) % ids.length]}/rename`, headers: auth, body: { companyName: `Renamed ${i}` } }) }),
-        ]);
-        const loopP99 = await loopDelayP99(port);
+        // The loop's delay moves from run to run on a shared machine: the mixed load runs in
+        // rounds, and the median round counts.
+        const rounds = [];
+        for (let round = 0; round < SIZES.rounds; round++) {
+          await loopDelayP99(port);
+          const [detail] = await Promise.all([
+            details(),
+            searches(),
+            load({ port, concurrency: 2, seconds: SIZES.seconds, request: () => ({ method: 'GET', path: '/v1/customers?size=50', headers: auth }) }),
+            load({ port, concurrency: 2, seconds: SIZES.seconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[(i * 13 + round * 7) % ids.length]}/rename`, headers: auth, body: { companyName: `Renamed ${i}` } }) }),
+          ]);
+          rounds.push({ loopP99: await loopDelayP99(port), detailP99: detail.p99 });
+        }
+        const loopP99 = median(rounds.map((r) => r.loopP99));
+        const detailMixedP99 = median(rounds.map((r) => r.detailP99));
         bySize.mixed = {
           detailAloneP99: round(detailAlone.p99),
           detailWithSearchesP99: round(detailWithSearches.p99),
-          detailInMixedLoadP99: round(detailMixed.p99),
+          detailInMixedLoadP99: round(detailMixedP99),
           eventLoopDelayP99Ms: round(loopP99),
+          eventLoopDelayP99PerRoundMs: rounds.map((r) => round(r.loopP99)),
           idleEventLoopDelayP99Ms: round(idleLoopP99),
         };
-        log(`  detail p99 alone ${detailAlone.p99.toFixed(1)} ms, with searches ${detailWithSearches.p99.toFixed(1)} ms, in the mixed load ${detailMixed.p99.toFixed(1)} ms`);
-        log(`  mixed load: event-loop delay p99 ${loopP99.toFixed(1)} ms (idle ${idleLoopP99.toFixed(1)} ms)`);
+        log(`  detail p99 alone ${detailAlone.p99.toFixed(1)} ms, with searches ${detailWithSearches.p99.toFixed(1)} ms, in the mixed load ${detailMixedP99.toFixed(1)} ms (median of ${rounds.length})`);
+        log(`  mixed load: event-loop delay p99 ${loopP99.toFixed(1)} ms, median of ${rounds.map((r) => r.loopP99.toFixed(1)).join(', ')} (idle ${idleLoopP99.toFixed(1)} ms)`);
       } else {
         bySize.asOf = await benchAsOf(port, auth, seeded.long);
       }
@@ -269,11 +279,10 @@ async function benchCommands() {
       log(`  round ${r + 1}: hello-world ${base.perSecond.toFixed(0)} req/s, durable renames ${cmd.perSecond.toFixed(0)}/s (p99 ${cmd.p99.toFixed(1)} ms, errors ${cmd.failures}), ratio ${(cmd.perSecond / base.perSecond).toFixed(2)}`);
     }
     clearInterval(rss);
-    const ratios = rounds.map((x) => x.ratio).sort((a, b) => a - b);
-    const median = ratios[Math.floor(ratios.length / 2)];
-    results.sections.commands = { concurrency: SIZES.concurrency, rounds, medianRatio: median, peakRssMb: round(peakRss) };
-    log(`  median ratio ${median}, peak RSS ${peakRss.toFixed(0)} MB`);
-    check(5, 'hello-world / durable renames (≤ 1/0.60)', 1 / median, round(1 / 0.6));
+    const medianRatio = median(rounds.map((x) => x.ratio));
+    results.sections.commands = { concurrency: SIZES.concurrency, rounds, medianRatio, peakRssMb: round(peakRss) };
+    log(`  median ratio ${medianRatio}, peak RSS ${peakRss.toFixed(0)} MB`);
+    check(5, 'hello-world / durable renames (≤ 1/0.60)', 1 / medianRatio, round(1 / 0.6));
     check(5, 'peak RSS of the service, MB', peakRss, 250);
   } finally {
     if (service) await stop(service);
