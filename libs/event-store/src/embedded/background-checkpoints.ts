@@ -41,8 +41,8 @@ parentPort.on('message', ({ id, add, remove }) => {
  * copies them into the database file and fsyncs it, on the event loop (better-sqlite3 is
  * synchronous): 10–40 ms at a million customers, for whatever request made that commit. Handed
  * here, the connection's commits only append; one thread per process checkpoints every such file
- * five times a second. Returns what gives the file up again (when the store closes); the thread ends with
- * its last file.
+ * five times a second. Returns what gives the file up again (when the store closes); the thread
+ * ends with its last file.
  */
 export function checkpointInBackground(db: Database.Database): () => Promise<void> {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
