@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -13,7 +14,9 @@ const INTERVAL_MS = 200;
 /**
  * The thread's whole program, plain JavaScript so it runs the same from the build and under Jest:
  * a connection of its own to each file, checkpointed PASSIVE (it never waits for a lock, and never
- * holds up a reader or a writer). A round that fails is tried again at the next.
+ * holds up a reader or a writer). A round that fails is tried again at the next. NORMAL is set
+ * for what it says: a checkpoint fsyncs the WAL before it copies and the file after, whatever the
+ * driver's build default.
  */
 const PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -26,13 +29,19 @@ setInterval(() => {
 }, workerData.intervalMs);
 parentPort.on('message', ({ id, add, remove }) => {
   try {
-    if (add && !files.has(add)) files.set(add, new Database(add, { fileMustExist: true }));
+    if (add && !files.has(add)) {
+      const db = new Database(add, { fileMustExist: true });
+      db.pragma('synchronous = NORMAL');
+      files.set(add, db);
+    }
     if (remove) {
       files.get(remove)?.close();
       files.delete(remove);
     }
-  } catch {}
-  parentPort.postMessage({ id });
+    parentPort.postMessage({ id });
+  } catch (error) {
+    parentPort.postMessage({ id, error: (add || remove) + ': ' + error.message });
+  }
 });
 `;
 
@@ -41,24 +50,25 @@ parentPort.on('message', ({ id, add, remove }) => {
  * copies them into the database file and fsyncs it, on the event loop (better-sqlite3 is
  * synchronous): 10–40 ms at a million customers, for whatever request made that commit. Handed
  * here, the connection's commits only append; one thread per process checkpoints every such file
- * five times a second. Returns what gives the file up again (when the store closes); the thread
+ * five times a second. Returns what gives the file up again (when the store closes; every call
+ * waits for the same end, after which this process holds no connection to the file); the thread
  * ends with its last file.
  */
 export function checkpointInBackground(db: Database.Database): () => Promise<void> {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-  const file = db.name;
+  // Absolute: the thread opens it itself.
+  const file = resolve(db.name);
   thread.users.set(file, (thread.users.get(file) ?? 0) + 1);
   if (thread.users.get(file) === 1) void thread.send({ add: file });
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
+  let released: Promise<void> | undefined;
+  const release = async () => {
     const users = (thread.users.get(file) ?? 1) - 1;
     if (users > 0) return void thread.users.set(file, users);
     thread.users.delete(file);
     await thread.send({ remove: file });
     if (thread.users.size === 0) await thread.stop();
   };
+  return () => (released ??= release());
 }
 
 /** The process's one checkpoint thread: started with its first file, stopped after its last. */
@@ -88,20 +98,24 @@ const thread = new (class CheckpointThread {
   private start(): NonNullable<CheckpointThread['current']> {
     const worker = new Worker(PROGRAM, { eval: true, workerData: { driver: require.resolve('better-sqlite3'), intervalMs: INTERVAL_MS } });
     const current = { worker, replies: new Map<number, () => void>() };
-    worker.on('message', ({ id }: { id: number }) => {
+    worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+      // The file stays with its commits' backstop: slower commits, nothing lost.
+      if (error) process.emitWarning(`WAL checkpoints stay on the event loop for a file: ${error}`);
       current.replies.get(id)?.();
       current.replies.delete(id);
       if (current.replies.size === 0) worker.unref();
     });
-    // Gone (stopped, or it failed): what waits on it is let go. Its files are left to their
-    // commits' backstop until a store hands one over again.
+    // Gone (stopped, or it failed): what waits on it is let go, and the next message starts another.
     worker.on('exit', () => {
       if (this.current === current) this.current = null;
-      for (const resolve of current.replies.values()) resolve();
+      for (const done of current.replies.values()) done();
       current.replies.clear();
     });
-    worker.on('error', () => undefined);
+    worker.on('error', (error) => process.emitWarning(`The WAL checkpoint thread failed: ${error.message}`));
     this.current = current;
+    // A thread started after one failed takes over every file still handed over (a file added
+    // twice is opened once).
+    for (const file of this.users.keys()) worker.postMessage({ id: -1, add: file });
     return current;
   }
 })();

@@ -257,11 +257,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.flush();
-    this.appended.emit('closed');
-    this.db.close();
+    if (!this.closed) {
+      this.closed = true;
+      this.flush();
+      this.appended.emit('closed');
+      this.db.close();
+    }
+    // Every call returns once the file is given up, not only the first.
     await this.releaseCheckpoints();
   }
 }
