@@ -38,7 +38,8 @@ parentPort.on('message', ({ id, add, remove }) => {
       files.get(remove)?.close();
       files.delete(remove);
     }
-    parentPort.postMessage({ id });
+    // Only a removal is waited on; a failure is always told.
+    if (id !== undefined) parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: (add || remove) + ': ' + error.message });
   }
@@ -58,38 +59,49 @@ export function checkpointInBackground(db: Database.Database): () => Promise<voi
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   // Absolute: the thread opens it itself.
   const file = resolve(db.name);
-  thread.users.set(file, (thread.users.get(file) ?? 0) + 1);
-  if (thread.users.get(file) === 1) void thread.send({ add: file });
+  thread.hold(file);
   let released: Promise<void> | undefined;
-  const release = async () => {
-    const users = (thread.users.get(file) ?? 1) - 1;
-    if (users > 0) return void thread.users.set(file, users);
-    thread.users.delete(file);
-    await thread.send({ remove: file });
-    if (thread.users.size === 0) await thread.stop();
-  };
-  return () => (released ??= release());
+  return () => (released ??= thread.letGo(file));
 }
 
 /** The process's one checkpoint thread: started with its first file, stopped after its last. */
 const thread = new (class CheckpointThread {
-  readonly users = new Map<string, number>();
+  /** Each file handed over, with how many connections of this process handed it over. */
+  private readonly files = new Map<string, number>();
   private current: { worker: Worker; replies: Map<number, () => void> } | null = null;
   private nextId = 0;
 
-  /** Resolves once the thread has done it, or is gone. */
-  send(message: { add?: string; remove?: string }): Promise<void> {
+  hold(file: string): void {
+    const holders = (this.files.get(file) ?? 0) + 1;
+    this.files.set(file, holders);
+    if (holders > 1) return;
+    // A thread that starts takes every file held (start below); a running one is told of this one.
+    if (this.current) this.current.worker.postMessage({ add: file });
+    else this.start();
+  }
+
+  /** Resolves once no connection of this process is left on the file: the thread's closed too. */
+  async letGo(file: string): Promise<void> {
+    const holders = (this.files.get(file) ?? 1) - 1;
+    if (holders > 0) return void this.files.set(file, holders);
+    this.files.delete(file);
+    await this.removeAndWait(file);
+    if (this.files.size === 0) await this.stop();
+  }
+
+  /** Resolves once the thread has closed its connection to the file, or is gone. */
+  private removeAndWait(file: string): Promise<void> {
     const { worker, replies } = this.current ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve) => {
       replies.set(id, resolve);
       // Kept alive while a store waits on it (a close), and never otherwise.
       worker.ref();
-      worker.postMessage({ id, ...message });
+      worker.postMessage({ id, remove: file });
     });
   }
 
-  async stop(): Promise<void> {
+  private async stop(): Promise<void> {
     const current = this.current;
     this.current = null;
     if (current) await current.worker.terminate();
@@ -97,15 +109,18 @@ const thread = new (class CheckpointThread {
 
   private start(): NonNullable<CheckpointThread['current']> {
     const worker = new Worker(PROGRAM, { eval: true, workerData: { driver: require.resolve('better-sqlite3'), intervalMs: INTERVAL_MS } });
+    worker.unref();
     const current = { worker, replies: new Map<number, () => void>() };
-    worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+    worker.on('message', ({ id, error }: { id?: number; error?: string }) => {
       // The file stays with its commits' backstop: slower commits, nothing lost.
       if (error) process.emitWarning(`WAL checkpoints stay on the event loop for a file: ${error}`);
+      if (id === undefined) return;
       current.replies.get(id)?.();
       current.replies.delete(id);
       if (current.replies.size === 0) worker.unref();
     });
-    // Gone (stopped, or it failed): what waits on it is let go, and the next message starts another.
+    // Gone (stopped, or it failed): what waits on it is let go, and the next hand-over or close
+    // starts another, which takes over every file still held.
     worker.on('exit', () => {
       if (this.current === current) this.current = null;
       for (const done of current.replies.values()) done();
@@ -113,9 +128,7 @@ const thread = new (class CheckpointThread {
     });
     worker.on('error', (error) => process.emitWarning(`The WAL checkpoint thread failed: ${error.message}`));
     this.current = current;
-    // A thread started after one failed takes over every file still handed over (a file added
-    // twice is opened once).
-    for (const file of this.users.keys()) worker.postMessage({ id: -1, add: file });
+    for (const file of this.files.keys()) worker.postMessage({ add: file });
     return current;
   }
 })();
