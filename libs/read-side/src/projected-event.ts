@@ -1,6 +1,12 @@
-import { decodeCustomerEvent, isCustomerEvent, parseCustomerStream } from '@app/domain';
-import { positionKey, RecordedEvent } from '@app/event-store';
+import { CUSTOMER_STREAM_PREFIX, decodeCustomerEvent, isCustomerEvent, parseCustomerStream } from '@app/domain';
+import { AllFilter, positionKey, RecordedEvent } from '@app/event-store';
 import { ProjectedEvent } from './views';
+
+/**
+ * The part of the log the projections read: the customers' streams. The live runner, the rebuild
+ * and the lag the status reports all read this same part.
+ */
+export const PROJECTED_STREAMS: AllFilter = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
 
 /**
  * A stored event as the projections read it, or null for what is not theirs: another stream

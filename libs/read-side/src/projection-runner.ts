@@ -1,9 +1,9 @@
-import { CUSTOMER_STREAM_PREFIX, customerStream } from '@app/domain';
+import { customerStream } from '@app/domain';
 import { EventReader, Position, positionKey, RecordedEvent } from '@app/event-store';
 import { Clock, failed, Metrics, SpanKind, startSpan, storedTraceContext, traced } from '@app/platform';
 import { batches } from './batches';
 import { ParkedEvent, parkingError } from './parked-events';
-import { decodeForProjections, DecodedEvent, UndecodableEvent } from './projected-event';
+import { decodeForProjections, DecodedEvent, PROJECTED_STREAMS, UndecodableEvent } from './projected-event';
 import { StaleGeneration } from './view-generations';
 import { DocumentKey, ViewWriter } from './view-writer';
 import { ProjectedEvent, Projection, ViewDocument } from './views';
@@ -140,7 +140,7 @@ export class ProjectionRunner<V extends ViewDocument> {
     const { projection, events, views } = this.options;
     this.generation = this.options.generation ?? (await views.activeGeneration(projection));
     const after = (await views.checkpoint(projection, this.generation)) ?? undefined;
-    const subscription = events.subscribeToAll({ after, filter: { streamNamePrefix: CUSTOMER_STREAM_PREFIX } });
+    const subscription = events.subscribeToAll({ after, filter: PROJECTED_STREAMS });
     this.subscription = subscription;
     try {
       for await (const batch of batches(subscription, BATCH_SIZE)) {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CUSTOMER_STREAM_PREFIX } from '@app/domain';
 import { comparePositions, EVENT_READER, EventReader, formatPosition, Position, positionKey } from '@app/event-store';
 import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
 import { PARKED_EVENTS, ParkedEvents } from './parked-events';
+import { PROJECTED_STREAMS } from './projected-event';
 import { PROJECTIONS } from './projections/projections';
 import { headOfLog } from './rebuild';
 import { VIEW_WRITER, ViewWriter } from './view-writer';
@@ -11,7 +11,6 @@ import { ViewName } from './views';
 
 // Counting further behind than this costs more than it tells an operator.
 const LAG_COUNT_LIMIT = 10_000;
-const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
 
 /** How far a checkpoint trails the log: events (up to the limit), and when the oldest of them was written. */
 interface Lag {
@@ -126,8 +125,8 @@ export class ProjectionStatusService {
    */
   private async measureLag(checkpoint: Position | null): Promise<Lag> {
     const after = checkpoint ?? undefined;
-    const events = await this.events.countAll({ after, filter: FILTER, limit: LAG_COUNT_LIMIT });
-    const [oldest] = events ? await this.events.readAll({ after, filter: FILTER, maxCount: 1 }) : [];
+    const events = await this.events.countAll({ after, filter: PROJECTED_STREAMS, limit: LAG_COUNT_LIMIT });
+    const [oldest] = events ? await this.events.readAll({ after, filter: PROJECTED_STREAMS, maxCount: 1 }) : [];
     return { events, oldest: oldest?.created ?? null };
   }
 

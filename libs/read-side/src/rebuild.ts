@@ -1,10 +1,10 @@
-import { canonicalJson, CUSTOMER_STREAM_PREFIX } from '@app/domain';
+import { canonicalJson } from '@app/domain';
 import { comparePositions, EventReader, Partition, Position, positionKey } from '@app/event-store';
 import { Clock } from '@app/platform';
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { waitForLive } from './live-view';
-import { decodeForProjections } from './projected-event';
+import { decodeForProjections, PROJECTED_STREAMS } from './projected-event';
 import { ProjectionRunner } from './projection-runner';
 import { ViewDefinition } from './view-definition';
 import { ViewGenerations } from './view-generations';
@@ -38,7 +38,6 @@ export interface Progress {
  * made a rebuild a fifth slower than pages of 1,000 (5,000 the same), 500 no faster.
  */
 const PAGE = 1000;
-const FILTER = { streamNamePrefix: CUSTOMER_STREAM_PREFIX };
 
 /** One view's generation to project. */
 export interface GenerationTarget {
@@ -71,7 +70,7 @@ export async function projectGenerations(
   onProgress: (progress: Progress) => void = () => undefined,
   part?: PartOfRebuild,
 ): Promise<(Position | null)[]> {
-  const filter = part ? { ...FILTER, partition: part.partition } : FILTER;
+  const filter = part ? { ...PROJECTED_STREAMS, partition: part.partition } : PROJECTED_STREAMS;
   const head = part ? part.head : await headOfLog(events);
   const began = Date.now();
   const views = await Promise.all(
@@ -122,7 +121,7 @@ export async function projectGenerations(
 
 /** Where the customers' part of the log ends now: what a rebuild projects up to (null: empty). */
 export async function headOfLog(events: EventReader): Promise<Position | null> {
-  const [last] = await events.readAll({ filter: FILTER, direction: 'backwards', maxCount: 1 });
+  const [last] = await events.readAll({ filter: PROJECTED_STREAMS, direction: 'backwards', maxCount: 1 });
   return last?.position ?? null;
 }
 
