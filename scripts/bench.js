@@ -198,13 +198,13 @@ async function benchSearch() {
         // The loop's delay moves from run to run on a shared machine: the mixed load runs in
         // rounds, and the median round counts.
         const rounds = [];
-        for (let round = 0; round < SIZES.rounds; round++) {
+        for (let r = 0; r < SIZES.rounds; r++) {
           await loopDelayP99(port);
           const [detail] = await Promise.all([
             details(),
             searches(),
             load({ port, concurrency: 2, seconds: SIZES.seconds, request: () => ({ method: 'GET', path: '/v1/customers?size=50', headers: auth }) }),
-            load({ port, concurrency: 2, seconds: SIZES.seconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[(i * 13 + round * 7) % ids.length]}/rename`, headers: auth, body: { companyName: `Renamed ${i}` } }) }),
+            load({ port, concurrency: 2, seconds: SIZES.seconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[(i * 13 + r * 7) % ids.length]}/rename`, headers: auth, body: { companyName: `Renamed ${i}` } }) }),
           ]);
           rounds.push({ loopP99: await loopDelayP99(port), detailP99: detail.p99 });
         }

@@ -36,7 +36,8 @@ describe('projection health: lag in events and seconds, metrics and readiness', 
       expect(ready.body).toMatchObject({ status: 'unavailable', checks: { eventStore: 'up', viewStore: 'up', projectionLag: 'down' } });
     });
 
-    // Its time: 10,000 appends and counts through the EventStoreDB double take about 6 s alone, several times that beside CI's other suites.
+    // Its time: 10,000 appends and counts through the EventStoreDB double take about 6 s alone,
+    // several times that beside CI's other suites.
     it('counts the lag up to 10,000 events, then reports it as at least that', async () => {
       const writer = t.app.get<EventWriter>(EVENT_WRITER);
       const filler = () => ({ id: randomUUID(), type: 'LagFiller', data: {}, metadata: {} });
