@@ -3,7 +3,7 @@ export * from './position';
 export * from './event-id';
 export * from './upcasting';
 export { SqliteEventStore } from './embedded/sqlite-event-store';
-export { checkpointInBackground } from './embedded/background-checkpoints';
+export { checkpointInBackground, withoutInlineCheckpoint } from './embedded/background-checkpoints';
 export { EsdbEventStore } from './eventstoredb/esdb-event-store';
 export { EventStoreModule, openEventStore } from './event-store.module';
 export type { EventStoreAsyncOptions, EventStoreLocation, EventStoreOptions } from './event-store.module';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { BACKSTOP_PAGES, checkpointInBackground } from './background-checkpoints';
+import { BACKSTOP_PAGES, checkpointInBackground, withoutInlineCheckpoint } from './background-checkpoints';
 
 describe('checkpointInBackground', () => {
   let dir: string;
@@ -13,13 +13,15 @@ describe('checkpointInBackground', () => {
     return db;
   };
   const size = (db: Database.Database) => statSync(db.name).size;
-  /** One commit of about 2,000 pages: past SQLite's own threshold of 1,000, short of the backstop. */
-  const commitTwoThousandPages = (db: Database.Database) => {
+  /** One commit of about `pages` pages: a row of 4,000 bytes takes about one. */
+  const commitPages = (db: Database.Database, pages: number) => {
     const insert = db.prepare('INSERT INTO t VALUES (?)');
     db.transaction(() => {
-      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(4000));
+      for (let i = 0; i < pages; i++) insert.run('x'.repeat(4000));
     })();
   };
+  /** Past SQLite's own threshold of 1,000 pages, short of the backstop. */
+  const commitTwoThousandPages = (db: Database.Database) => commitPages(db, 2000);
   const eventually = async (check: () => boolean, ms = 5000) => {
     for (const end = Date.now() + ms; !check(); ) {
       if (Date.now() > end) throw new Error(`not within ${ms} ms`);
@@ -100,5 +102,45 @@ describe('checkpointInBackground', () => {
       await releaseSecond();
       await again?.();
     }
+  });
+
+  describe('withoutInlineCheckpoint', () => {
+    const pastTheBackstop = BACKSTOP_PAGES + 2000;
+
+    it('a commit past the backstop copies the WAL into the file itself, though the file is handed to the thread', async () => {
+      const db = open('backstop.sqlite');
+      const release = checkpointInBackground(db);
+      try {
+        const before = size(db);
+        commitPages(db, pastTheBackstop);
+        expect(size(db)).toBeGreaterThan(before + 4000 * BACKSTOP_PAGES);
+      } finally {
+        db.close();
+        await release();
+      }
+    });
+
+    it('leaves that one write to the thread, and puts the backstop back after it, even when it fails', async () => {
+      const db = open('large-write.sqlite');
+      const release = checkpointInBackground(db);
+      try {
+        const before = size(db);
+        expect(withoutInlineCheckpoint(db, () => (commitPages(db, pastTheBackstop), 'done'))).toBe('done');
+        expect(size(db)).toBe(before);
+        expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
+        await eventually(() => size(db) > before + 4000 * BACKSTOP_PAGES);
+        expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(pastTheBackstop);
+
+        expect(() =>
+          withoutInlineCheckpoint(db, () => {
+            throw new Error('the write failed');
+          }),
+        ).toThrow('the write failed');
+        expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
+      } finally {
+        db.close();
+        await release();
+      }
+    });
   });
 });

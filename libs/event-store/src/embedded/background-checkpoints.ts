@@ -64,6 +64,21 @@ export function checkpointInBackground(db: Database.Database): () => Promise<voi
   return () => (released ??= thread.letGo(file));
 }
 
+/**
+ * Runs one write without the backstop: a write of hundreds of MB (a rebuild absorbing its parts)
+ * would otherwise, at its commit, copy them all into the file and fsync it, while the rebuild
+ * waits. The thread checkpoints them beside what follows.
+ */
+export function withoutInlineCheckpoint<T>(db: Database.Database, write: () => T): T {
+  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma('wal_autocheckpoint = 0');
+  try {
+    return write();
+  } finally {
+    db.pragma(`wal_autocheckpoint = ${pages}`);
+  }
+}
+
 /** The process's one checkpoint thread: started with its first file, stopped after its last. */
 const thread = new (class CheckpointThread {
   /** Each file handed over, with how many connections of this process handed it over. */

@@ -7,7 +7,7 @@ import { SqliteViewStore } from './sqlite-view-store';
 
 /** The views in one SQLite file. */
 export function embeddedViews(file: string, busyTimeoutMs?: number): ViewPorts {
-  const store = new SqliteViewStore(file, busyTimeoutMs);
+  const store = new SqliteViewStore(file, { busyTimeoutMs });
   const listReads = new SqliteReadThread(file, busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_MS);
   return {
     writer: store,

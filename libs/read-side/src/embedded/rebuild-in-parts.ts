@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -30,6 +31,18 @@ export interface RebuildInParts {
   readonly parts: number;
 }
 
+/**
+ * This boot of the machine, in the part files' names: Linux's boot id. Where there is none, a
+ * random one per process stands for it, and interrupted parts start over rather than resume.
+ */
+const THIS_BOOT = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/-/g, '').slice(0, 12);
+  } catch {
+    return randomUUID().replace(/-/g, '').slice(0, 12);
+  }
+})();
+
 /** SQLite attaches at most 10 files to one connection, and the absorb attaches every part. */
 export const MAX_PARTS = 8;
 /** One part per core, at most 4: the default of `cli rebuild`. */
@@ -41,7 +54,8 @@ export const defaultParts = () => Math.min(4, availableParallelism());
  * writes them into a view file of its own, without the write lock of the others. Then each
  * generation absorbs its parts in one transaction, and the rebuild catches up and switches as
  * always. Interrupted, the parts resume from their own checkpoints the next time; part files of
- * another rebuild are removed.
+ * another rebuild are removed. The part files are scratch, never fsynced: those left before the
+ * machine restarted count as another rebuild's, since a torn one could otherwise be resumed.
  *
  * Only generations without a checkpoint are filled this way: one that has one was absorbed, or is
  * being rebuilt in one piece, and catching it up is what is left.
@@ -61,7 +75,7 @@ export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, eve
   async function fill(targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void): Promise<void> {
     const fresh: GenerationTarget[] = [];
     for (const target of targets) if ((await views.checkpoint(target.projection, target.generation)) === null) fresh.push(target);
-    const prefix = `${basename(viewsFile)}.rebuild-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
+    const prefix = `${basename(viewsFile)}.rebuild-${THIS_BOOT}-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
     const partFile = (index: number) => join(dirname(viewsFile), `${prefix}part-${index + 1}-of-${parts}`);
     removeFiles(viewsFile, (name) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix));
     if (fresh.length === 0) return;

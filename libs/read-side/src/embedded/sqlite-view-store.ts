@@ -1,12 +1,21 @@
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { openSqlite } from '@app/platform';
-import { checkpointInBackground, Position, positionFromKey, positionKey } from '@app/event-store';
+import { checkpointInBackground, Position, withoutInlineCheckpoint, positionFromKey, positionKey } from '@app/event-store';
 import { ViewDefinition } from '../view-definition';
 import { ParkedEvent, ParkedEvents } from '../parked-events';
 import { FIRST_GENERATIONS, Generations, inUse, StaleGeneration, ViewGenerations } from '../view-generations';
 import { DocumentKey, ViewWriter } from '../view-writer';
 import { ViewDocument } from '../views';
+
+export interface ViewStoreOptions {
+  busyTimeoutMs?: number;
+  /**
+   * A scratch file (a part of a rebuild in parts): never fsynced, so it is whole after this process
+   * crashes but not after the machine does, and must not be trusted after a restart.
+   */
+  scratch?: boolean;
+}
 
 /**
  * The embedded view store: one SQLite file in WAL mode, a table per view generation. A
@@ -37,9 +46,9 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
   constructor(
     /** The SQLite file the views are in. */
     readonly file: string,
-    busyTimeoutMs?: number,
+    { busyTimeoutMs, scratch = false }: ViewStoreOptions = {},
   ) {
-    this.db = openSqlite(file, 'NORMAL', busyTimeoutMs);
+    this.db = openSqlite(file, scratch ? 'OFF' : 'NORMAL', busyTimeoutMs);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS view_generations (view TEXT PRIMARY KEY, generations TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS projection_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);
@@ -49,8 +58,9 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
         PRIMARY KEY (view, generation, position)
       );
     `);
-    // Off the event loop: a projected batch's commit never copies the WAL into the file.
-    this.releaseCheckpoints = checkpointInBackground(this.db);
+    // Off the event loop: a projected batch's commit never copies the WAL into the file. A scratch
+    // file checkpoints inline, where without fsyncs it is cheap.
+    this.releaseCheckpoints = scratch ? async () => undefined : checkpointInBackground(this.db);
   }
 
   async load<V extends ViewDocument>(view: ViewDefinition<V>, keys: readonly DocumentKey[], generation?: number): Promise<V[]> {
@@ -245,7 +255,7 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
         this.db.prepare(`ATTACH DATABASE ? AS part${i}`).run(part.file);
         aliases.push(`part${i}`);
       });
-      return this.write(() => {
+      const absorb = () => {
         if (this.generations(view).building !== generation) throw new StaleGeneration(view.name, generation);
         // Copied into a table without indexes; its key index is sorted once after, for the
         // catch-up that follows, and the view's indexes at the switch.
@@ -269,7 +279,9 @@ export class SqliteViewStore implements ViewWriter, ViewGenerations, ParkedEvent
         const earliest = checkpoints.reduce((a, b) => (a < b ? a : b));
         this.statement('INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?)').run(checkpointName(view, generation), earliest, Date.now());
         return positionFromKey(earliest);
-      });
+      };
+      // Every document of the generation in one commit: its checkpoint is left to the thread.
+      return withoutInlineCheckpoint(this.db, () => this.write(absorb));
     } finally {
       for (const alias of aliases) this.db.exec(`DETACH DATABASE ${alias}`);
     }
