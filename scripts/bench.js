@@ -89,20 +89,24 @@ async function loopDelayP99(port) {
 /**
  * Runs one timed step of the rebuild in a process of its own, as `npm run cli -- rebuild` runs:
  * this process's heap (the seeded ids, the other step's garbage) would otherwise slow it down.
- * Returns the step's milliseconds.
+ * Returns what the step reports: `{ ms }`, and for a rebuild `closeMs`.
  */
 function inChild(step, dataDir, ...args) {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, 'bench/rebuild-step.js'), [step, dataDir, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let ms;
-    child.on('message', (m) => (ms = m.ms));
+    let report;
+    child.on('message', (m) => (report = m));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 && ms !== undefined ? resolve(ms) : reject(new Error(`${step} step exited with ${code}`))));
+    child.on('exit', (code) => (code === 0 && report !== undefined ? resolve(report) : reject(new Error(`${step} step exited with ${code}`))));
   });
 }
-/** Builds both views into the data dir, in parts as `cli rebuild` does by default, or in `parts`. */
+/**
+ * Builds both views into the data dir, in parts as `cli rebuild` does by default, or in `parts`:
+ * `ms` until the new views serve reads, `closeMs` for closing the stores after (what is left of
+ * the WAL checkpoints, which the CLI waits for before it exits).
+ */
 const rebuildInto = (dataDir, ...parts) => inChild('rebuild', dataDir, ...parts);
-const rawMinimum = (dataDir) => inChild('raw', dataDir);
+const rawMinimum = async (dataDir) => (await inChild('raw', dataDir)).ms;
 
 async function benchRebuild() {
   log(`rebuild: ${SIZES.rebuildCustomers * 5} events into both views`);
@@ -112,18 +116,21 @@ async function benchRebuild() {
     const raw = await rawMinimum(dir);
     // The rebuild in one process, then in parts (the default), each into views made afresh.
     const freshViews = () => readdirSync(dir).filter((name) => name.startsWith('views.sqlite')).forEach((name) => rmSync(join(dir, name)));
-    const oneProcess = await rebuildInto(dir, '1');
+    const { ms: oneProcess, closeMs: oneProcessCloseMs } = await rebuildInto(dir, '1');
     freshViews();
-    const rebuild = await rebuildInto(dir);
+    const { ms: rebuild, closeMs } = await rebuildInto(dir);
     results.sections.rebuild = {
       events: seeded.events,
       rawMinimumMs: round(raw),
       oneProcessMs: round(oneProcess),
+      oneProcessCloseMs: round(oneProcessCloseMs),
       rebuildMs: round(rebuild),
+      closeMs: round(closeMs),
       ratio: round(rebuild / raw),
       partsOverOneProcess: round(rebuild / oneProcess),
     };
     log(`  raw minimum ${raw.toFixed(0)} ms, in one process ${oneProcess.toFixed(0)} ms, in parts ${rebuild.toFixed(0)} ms; ratio ${(rebuild / raw).toFixed(2)}, parts ÷ one process ${(rebuild / oneProcess).toFixed(2)}`);
+    log(`  closing the stores after: ${closeMs.toFixed(0)} ms in parts, ${oneProcessCloseMs.toFixed(0)} ms in one process`);
     check(4, `rebuild of ${seeded.events} events into both views, seconds`, rebuild / 1000, 10);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -136,7 +143,7 @@ async function dataset(customers, longStream) {
   const t = Date.now();
   const seeded = await seedEvents(join(dir, 'events.sqlite'), { customers, partners: [PARTNER], longStream });
   const seedMs = Date.now() - t;
-  const rebuildMs = await rebuildInto(dir);
+  const { ms: rebuildMs } = await rebuildInto(dir);
   log(`  seeded ${seeded.events} events in ${seedMs} ms, views built in ${rebuildMs.toFixed(0)} ms`);
   return { dir, seeded };
 }

@@ -1,7 +1,8 @@
 // One timed step of the rebuild benchmark, in a process of its own (as `npm run cli -- rebuild`
 // runs): `rebuild` times rebuildViews into the data dir's views, in `parts` processes (the CLI's
 // default: one per core, at most 4); `raw` times the raw minimum, in one process.
-// Sends { ms } to the parent. Needs `npm run build` first.
+// Sends { ms } to the parent, and for `rebuild` the time its stores took to close after (closeMs).
+// Needs `npm run build` first.
 //   node scripts/bench/rebuild-step.js rebuild|raw <dataDir> [parts]
 const Database = require('better-sqlite3');
 const { join } = require('node:path');
@@ -20,9 +21,10 @@ async function rebuild(dataDir, parts) {
   const began = process.hrtime.bigint();
   await rs.rebuildViews(Object.values(rs.PROJECTIONS), { events, writer: views.writer, generations: views.generations }, undefined, fill);
   const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  const closing = process.hrtime.bigint();
   await views.close();
   await events.close();
-  return ms;
+  return { ms, closeMs: Number(process.hrtime.bigint() - closing) / 1e6 };
 }
 
 /**
@@ -57,7 +59,7 @@ function raw(dataDir) {
   const ms = Number(process.hrtime.bigint() - began) / 1e6;
   events.close();
   out.close();
-  return ms;
+  return { ms };
 }
 
 const [step, dataDir, parts] = process.argv.slice(2);
@@ -67,7 +69,7 @@ if (!run || !dataDir) {
   process.exit(2);
 }
 Promise.resolve(run(dataDir, parts && Number(parts))).then(
-  (ms) => process.send({ ms }, () => process.exit(0)),
+  (report) => process.send(report, () => process.exit(0)),
   (error) => {
     console.error(error);
     process.exit(1);

@@ -151,7 +151,7 @@ describe('View store: embedded (SQLite) only', () => {
     /** A part file as a part's process leaves it: its own first generation, committed up to `upTo`. */
     async function partFile(dir: string, name: string, docs: CustomerListItem[], upTo: bigint | null, parked: ParkedEvent[] = []) {
       const file = path.join(dir, name);
-      const part = new SqliteViewStore(file);
+      const part = new SqliteViewStore(file, { scratch: true });
       try {
         const generation = await part.beginRebuild(LIST);
         if (upTo !== null) await part.commit(LIST, docs, pos(upTo), generation, parked.map((p) => ({ ...p, generation })));

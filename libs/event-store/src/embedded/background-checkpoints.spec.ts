@@ -4,36 +4,36 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BACKSTOP_PAGES, checkpointInBackground, withoutInlineCheckpoint } from './background-checkpoints';
 
+let dir: string;
+const open = (name: string) => {
+  const db = new Database(join(dir, name));
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE t (v TEXT)');
+  return db;
+};
+const size = (db: Database.Database) => statSync(db.name).size;
+/** One commit of about `pages` pages: a row of 4,000 bytes takes about one. */
+const commitPages = (db: Database.Database, pages: number) => {
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  db.transaction(() => {
+    for (let i = 0; i < pages; i++) insert.run('x'.repeat(4000));
+  })();
+};
+/** Past SQLite's own threshold of 1,000 pages, short of the backstop. */
+const commitTwoThousandPages = (db: Database.Database) => commitPages(db, 2000);
+const eventually = async (check: () => boolean, ms = 5000) => {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('checkpointInBackground', () => {
-  let dir: string;
-  const open = (name: string) => {
-    const db = new Database(join(dir, name));
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE t (v TEXT)');
-    return db;
-  };
-  const size = (db: Database.Database) => statSync(db.name).size;
-  /** One commit of about `pages` pages: a row of 4,000 bytes takes about one. */
-  const commitPages = (db: Database.Database, pages: number) => {
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
-    db.transaction(() => {
-      for (let i = 0; i < pages; i++) insert.run('x'.repeat(4000));
-    })();
-  };
-  /** Past SQLite's own threshold of 1,000 pages, short of the backstop. */
-  const commitTwoThousandPages = (db: Database.Database) => commitPages(db, 2000);
-  const eventually = async (check: () => boolean, ms = 5000) => {
-    for (const end = Date.now() + ms; !check(); ) {
-      if (Date.now() > end) throw new Error(`not within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('by default, the commit that takes the WAL past 1,000 pages copies them into the file itself', () => {
     const db = open('inline.sqlite');
     const before = size(db);
@@ -104,43 +104,65 @@ describe('checkpointInBackground', () => {
     }
   });
 
-  describe('withoutInlineCheckpoint', () => {
-    const pastTheBackstop = BACKSTOP_PAGES + 2000;
+  it("a commit past the connection's threshold still copies the WAL into the file itself, though the file is handed to the thread", async () => {
+    const db = open('threshold.sqlite');
+    const release = checkpointInBackground(db);
+    try {
+      db.pragma('wal_autocheckpoint = 3000');
+      const before = size(db);
+      commitPages(db, 4000);
+      expect(size(db)).toBeGreaterThan(before + 4000 * 3000);
+    } finally {
+      db.close();
+      await release();
+    }
+  });
 
-    it('a commit past the backstop copies the WAL into the file itself, though the file is handed to the thread', async () => {
-      const db = open('backstop.sqlite');
-      const release = checkpointInBackground(db);
-      try {
-        const before = size(db);
-        commitPages(db, pastTheBackstop);
-        expect(size(db)).toBeGreaterThan(before + 4000 * BACKSTOP_PAGES);
-      } finally {
-        db.close();
-        await release();
-      }
-    });
+  it("cuts a WAL that a large write grew back to the backstop's size once it starts over", async () => {
+    const db = open('cut-back.sqlite');
+    const release = checkpointInBackground(db);
+    const wal = () => statSync(`${db.name}-wal`).size;
+    // Every page of the WAL is in the file (asked while the thread copies, the answer is busy).
+    const checkpointed = () => {
+      const [{ busy, log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      return busy === 0 && log === checkpointed;
+    };
+    try {
+      withoutInlineCheckpoint(db, () => commitPages(db, BACKSTOP_PAGES + 2000));
+      expect(wal()).toBeGreaterThan(4096 * BACKSTOP_PAGES);
+      await eventually(checkpointed);
+      // The next commit starts the WAL over from its beginning, and cuts the file back.
+      commitPages(db, 1);
+      expect(wal()).toBeLessThanOrEqual(4096 * BACKSTOP_PAGES);
+    } finally {
+      db.close();
+      await release();
+    }
+  });
+});
 
-    it('leaves that one write to the thread, and puts the backstop back after it, even when it fails', async () => {
-      const db = open('large-write.sqlite');
-      const release = checkpointInBackground(db);
-      try {
-        const before = size(db);
-        expect(withoutInlineCheckpoint(db, () => (commitPages(db, pastTheBackstop), 'done'))).toBe('done');
-        expect(size(db)).toBe(before);
-        expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
-        await eventually(() => size(db) > before + 4000 * BACKSTOP_PAGES);
-        expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(pastTheBackstop);
+describe('withoutInlineCheckpoint', () => {
+  it('leaves one write past the threshold to the thread, and puts the threshold back after it, even when it fails', async () => {
+    const db = open('large-write.sqlite');
+    const release = checkpointInBackground(db);
+    try {
+      db.pragma('wal_autocheckpoint = 3000');
+      const before = size(db);
+      expect(withoutInlineCheckpoint(db, () => (commitPages(db, 4000), 'done'))).toBe('done');
+      expect(size(db)).toBe(before);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(3000);
+      await eventually(() => size(db) > before + 4000 * 3000);
+      expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(4000);
 
-        expect(() =>
-          withoutInlineCheckpoint(db, () => {
-            throw new Error('the write failed');
-          }),
-        ).toThrow('the write failed');
-        expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
-      } finally {
-        db.close();
-        await release();
-      }
-    });
+      expect(() =>
+        withoutInlineCheckpoint(db, () => {
+          throw new Error('the write failed');
+        }),
+      ).toThrow('the write failed');
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(3000);
+    } finally {
+      db.close();
+      await release();
+    }
   });
 });

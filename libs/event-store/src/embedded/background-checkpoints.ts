@@ -22,12 +22,12 @@ const PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const files = new Map();
-setInterval(() => {
-  for (const db of files.values()) {
-    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
-  }
-}, workerData.intervalMs);
-parentPort.on('message', ({ id, add, remove }) => {
+const checkpoint = (db) => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+};
+setInterval(() => files.forEach(checkpoint), workerData.intervalMs);
+parentPort.on('message', ({ id, add, remove, now }) => {
+  if (now) return files.has(now) && checkpoint(files.get(now));
   try {
     if (add && !files.has(add)) {
       const db = new Database(add, { fileMustExist: true });
@@ -57,6 +57,8 @@ parentPort.on('message', ({ id, add, remove }) => {
  */
 export function checkpointInBackground(db: Database.Database): () => Promise<void> {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  // A WAL that a large write grew is cut back to the backstop's size once it starts over.
+  db.pragma(`journal_size_limit = ${BACKSTOP_PAGES * Number(db.pragma('page_size', { simple: true }))}`);
   // Absolute: the thread opens it itself.
   const file = resolve(db.name);
   thread.hold(file);
@@ -66,16 +68,20 @@ export function checkpointInBackground(db: Database.Database): () => Promise<voi
 
 /**
  * Runs one write without the backstop: a write of hundreds of MB (a rebuild absorbing its parts)
- * would otherwise, at its commit, copy them all into the file and fsync it, while the rebuild
- * waits. The thread checkpoints them beside what follows.
+ * would otherwise, at its commit, copy them all into the file and fsync it while the caller waits.
+ * The thread is told to checkpoint them at once instead, beside what the caller does next. As with
+ * a checkpoint at the commit, pages a reader still needs the state before them for are left to
+ * the next round, or to the next commit past the backstop, of this or another process.
  */
 export function withoutInlineCheckpoint<T>(db: Database.Database, write: () => T): T {
-  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  // A BigInt on a connection that reads integers as such: either prints the same.
+  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number | bigint;
   db.pragma('wal_autocheckpoint = 0');
   try {
     return write();
   } finally {
     db.pragma(`wal_autocheckpoint = ${pages}`);
+    thread.checkpointNow(resolve(db.name));
   }
 }
 
@@ -93,6 +99,11 @@ const thread = new (class CheckpointThread {
     // A thread that starts takes every file held (start below); a running one is told of this one.
     if (this.current) this.current.worker.postMessage({ add: file });
     else this.start();
+  }
+
+  /** Asks the thread to checkpoint a file it holds now, not at its next round. */
+  checkpointNow(file: string): void {
+    if (this.files.has(file)) this.current?.worker.postMessage({ now: file });
   }
 
   /** Resolves once no connection of this process is left on the file: the thread's closed too. */

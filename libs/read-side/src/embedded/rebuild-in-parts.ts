@@ -31,18 +31,6 @@ export interface RebuildInParts {
   readonly parts: number;
 }
 
-/**
- * This boot of the machine, in the part files' names: Linux's boot id. Where there is none, a
- * random one per process stands for it, and interrupted parts start over rather than resume.
- */
-const THIS_BOOT = (() => {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/-/g, '').slice(0, 12);
-  } catch {
-    return randomUUID().replace(/-/g, '').slice(0, 12);
-  }
-})();
-
 /** SQLite attaches at most 10 files to one connection, and the absorb attaches every part. */
 export const MAX_PARTS = 8;
 /** One part per core, at most 4: the default of `cli rebuild`. */
@@ -75,7 +63,7 @@ export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, eve
   async function fill(targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void): Promise<void> {
     const fresh: GenerationTarget[] = [];
     for (const target of targets) if ((await views.checkpoint(target.projection, target.generation)) === null) fresh.push(target);
-    const prefix = `${basename(viewsFile)}.rebuild-${THIS_BOOT}-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
+    const prefix = `${basename(viewsFile)}.rebuild-${thisBoot()}-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
     const partFile = (index: number) => join(dirname(viewsFile), `${prefix}part-${index + 1}-of-${parts}`);
     removeFiles(viewsFile, (name) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix));
     if (fresh.length === 0) return;
@@ -166,6 +154,20 @@ async function runAll(tasks: readonly PartTask[], report: (index: number, progre
   } finally {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
   }
+}
+
+/**
+ * This boot of the machine, for the part files' names: Linux's boot id. Where there is none, a
+ * random one stands for it, and interrupted parts start over rather than resume.
+ */
+function thisBoot(): string {
+  let id: string;
+  try {
+    id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8');
+  } catch {
+    id = randomUUID();
+  }
+  return id.replace(/-/g, '').slice(0, 12);
 }
 
 /** Removes the part files (with their WAL and shared-memory files) whose names match. */
