@@ -28,6 +28,18 @@ const eventually = async (check: () => boolean, ms = 5000) => {
   }
 };
 
+/** Opens a file and hands it to the thread for `body`; then closes it and gives it up, whatever happened. */
+const handedOver = async (name: string, body: (db: Database.Database) => void | Promise<void>) => {
+  const db = open(name);
+  const release = checkpointInBackground(db);
+  try {
+    await body(db);
+  } finally {
+    db.close();
+    await release();
+  }
+};
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
 });
@@ -43,9 +55,7 @@ describe('checkpointInBackground', () => {
   });
 
   it('leaves that to its thread: the commit only appends, and the file has the pages within seconds', async () => {
-    const db = open('background.sqlite');
-    const release = checkpointInBackground(db);
-    try {
+    await handedOver('background.sqlite', async (db) => {
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
       const before = size(db);
       commitTwoThousandPages(db);
@@ -53,27 +63,19 @@ describe('checkpointInBackground', () => {
       await eventually(() => size(db) > before + 4000 * 1000);
       // The data is whole, from the file and from the WAL alike.
       expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(2000);
-    } finally {
-      db.close();
-      await release();
-    }
+    });
   });
 
   it('closes its own connection when the file is given up, though it goes on for other files', async () => {
-    const kept = open('kept.sqlite');
-    const releaseKept = checkpointInBackground(kept);
-    const db = open('given-up.sqlite');
-    const release = checkpointInBackground(db);
-    try {
+    await handedOver('kept.sqlite', async () => {
+      const db = open('given-up.sqlite');
+      const release = checkpointInBackground(db);
       commitTwoThousandPages(db);
       db.close();
       await release();
       // The thread's connection was the file's last: closing it removed the WAL.
       expect(existsSync(`${db.name}-wal`)).toBe(false);
-    } finally {
-      kept.close();
-      await releaseKept();
-    }
+    });
   });
 
   it('keeps a file shared by two connections until both give it up, and starts again after the last', async () => {
@@ -105,47 +107,35 @@ describe('checkpointInBackground', () => {
   });
 
   it("a commit past the connection's threshold still copies the WAL into the file itself, though the file is handed to the thread", async () => {
-    const db = open('threshold.sqlite');
-    const release = checkpointInBackground(db);
-    try {
+    await handedOver('threshold.sqlite', async (db) => {
       db.pragma('wal_autocheckpoint = 3000');
       const before = size(db);
       commitPages(db, 4000);
       expect(size(db)).toBeGreaterThan(before + 4000 * 3000);
-    } finally {
-      db.close();
-      await release();
-    }
+    });
   });
 
   it("cuts a WAL that a large write grew back to the backstop's size once it starts over", async () => {
-    const db = open('cut-back.sqlite');
-    const release = checkpointInBackground(db);
-    const wal = () => statSync(`${db.name}-wal`).size;
-    // Every page of the WAL is in the file (asked while the thread copies, the answer is busy).
-    const checkpointed = () => {
-      const [{ busy, log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-      return busy === 0 && log === checkpointed;
-    };
-    try {
+    await handedOver('cut-back.sqlite', async (db) => {
+      const wal = () => statSync(`${db.name}-wal`).size;
+      // Every page of the WAL is in the file (asked while the thread copies, the answer is busy).
+      const checkpointed = () => {
+        const [{ busy, log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+        return busy === 0 && log === checkpointed;
+      };
       withoutInlineCheckpoint(db, () => commitPages(db, BACKSTOP_PAGES + 2000));
       expect(wal()).toBeGreaterThan(4096 * BACKSTOP_PAGES);
       await eventually(checkpointed);
       // The next commit starts the WAL over from its beginning, and cuts the file back.
       commitPages(db, 1);
       expect(wal()).toBeLessThanOrEqual(4096 * BACKSTOP_PAGES);
-    } finally {
-      db.close();
-      await release();
-    }
+    });
   });
 });
 
 describe('withoutInlineCheckpoint', () => {
   it('leaves one write past the threshold to the thread, and puts the threshold back after it, even when it fails', async () => {
-    const db = open('large-write.sqlite');
-    const release = checkpointInBackground(db);
-    try {
+    await handedOver('large-write.sqlite', async (db) => {
       db.pragma('wal_autocheckpoint = 3000');
       const before = size(db);
       expect(withoutInlineCheckpoint(db, () => (commitPages(db, 4000), 'done'))).toBe('done');
@@ -160,9 +150,6 @@ describe('withoutInlineCheckpoint', () => {
         }),
       ).toThrow('the write failed');
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(3000);
-    } finally {
-      db.close();
-      await release();
-    }
+    });
   });
 });
