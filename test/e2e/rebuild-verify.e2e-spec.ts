@@ -106,6 +106,12 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
   const cliEnv = () => ({ DATA_DIR: dataDir, ...env });
   /** The files of a rebuild in parts, beside the embedded views' file until absorbed. */
   const partFiles = () => readdirSync(dataDir).filter((name) => name.startsWith('views.sqlite.rebuild-') && !/-(wal|shm)$/.test(name));
+  /** Starts `cli rebuild` of one view and kills it (SIGKILL) once it reports progress part-way. */
+  const rebuildKilledPartWay = async (view: ViewName) => {
+    const interrupted = startCli(['rebuild', '--projection', view], cliEnv());
+    await interrupted.waitForOutput((stderr) => progressLines(stderr, view).some((p) => p.events > 0 && p.percent < 100), 120_000, 'a part-way progress line');
+    return interrupted.kill('SIGKILL');
+  };
   /** Each part's checkpoint for `view` (its file's first generation, 2), null where it has none yet. */
   const partCheckpoints = (view: ViewName) =>
     partFiles().map((name) => {
@@ -379,9 +385,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
     const before = await raw!.generations(view);
     const reader = startReader();
 
-    const interrupted = startCli(['rebuild', '--projection', view], cliEnv());
-    await interrupted.waitForOutput((stderr) => progressLines(stderr, view).some((p) => p.events > 0 && p.percent < 100), 120_000, 'a part-way progress line');
-    const killed = await interrupted.kill('SIGKILL');
+    const killed = await rebuildKilledPartWay(view);
     const shown = progressLines(killed.stderr, view);
     console.log(`[${STORES}] interrupted rebuild killed at ${shown[shown.length - 1]?.percent}% (${shown[shown.length - 1]?.events} events)`);
     // Killed part-way, not finished before the signal arrived.
@@ -428,9 +432,7 @@ describe(`operator CLI: rebuild and verify a large store (${STORES})`, () => {
   // The part files are scratch, never fsynced: after the machine restarts, one may be torn.
   if (!productionStores) it('does not resume part files left before the machine restarted: the parts start over and the result is whole', async () => {
     const view: ViewName = 'customer-list';
-    const interrupted = startCli(['rebuild', '--projection', view], cliEnv());
-    await interrupted.waitForOutput((stderr) => progressLines(stderr, view).some((p) => p.events > 0 && p.percent < 100), 120_000, 'a part-way progress line');
-    await interrupted.kill('SIGKILL');
+    await rebuildKilledPartWay(view);
     await sleep(300);
     // Named for this boot of the machine; renamed as though an earlier boot had left them.
     const left = readdirSync(dataDir).filter((name) => name.startsWith('views.sqlite.rebuild-'));
