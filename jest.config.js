@@ -20,6 +20,7 @@ const base = {
   moduleNameMapper: {
     '^@app/(domain|event-store|read-side|platform|runtime|telemetry)$': '<rootDir>/libs/$1/src',
     '^@app/(domain)/testing$': '<rootDir>/libs/$1/src/testing',
+    '^@app/(event-store|platform)/core$': '<rootDir>/libs/$1/src/core',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -21,6 +21,8 @@ function imports(file: string): string[] {
 
 /** A lib may open a second door for tests only: `@app/<lib>/testing`. */
 const isTestDoor = (spec: string) => /^@app\/[^/]+\/testing$/.test(spec);
+/** And a core door, a part of its index without frameworks or network clients: `@app/<lib>/core`. */
+const isCoreDoor = (spec: string) => /^@app\/[^/]+\/core$/.test(spec);
 const isTestCode = (file: string) => /^test\/|\/testing\//.test(relative(ROOT, file));
 
 describe('architecture', () => {
@@ -53,13 +55,13 @@ describe('architecture', () => {
     expect(offending).toEqual([]);
   });
 
-  it('reaches a lib only through its index (its one door), never a deep path', () => {
+  it('reaches a lib only through its doors (its index, its core, its testing door), never a deep path', () => {
     const libOf = (path: string) => /^libs\/([^/]+)\//.exec(relative(ROOT, path))?.[1];
     const files = ['apps', 'libs', 'test'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
     const offending = files.flatMap((file) =>
       imports(file)
         .filter((spec) => {
-          if (/^@app\/[^/]+\/./.test(spec)) return !isTestDoor(spec) || !isTestCode(file);
+          if (/^@app\/[^/]+\/./.test(spec)) return !isCoreDoor(spec) && (!isTestDoor(spec) || !isTestCode(file));
           if (!spec.startsWith('.')) return false;
           const target = libOf(join(file, '..', spec));
           return target !== undefined && target !== libOf(file);

@@ -1,4 +1,4 @@
-import { comparePositions, Position } from '@app/event-store';
+import { comparePositions, Position } from '@app/event-store/core';
 import { ViewDefinition } from './view-definition';
 import { ViewWriter } from './view-writer';
 

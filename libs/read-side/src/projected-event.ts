@@ -1,5 +1,5 @@
 import { CUSTOMER_STREAM_PREFIX, decodeCustomerEvent, isCustomerEvent, parseCustomerStream } from '@app/domain';
-import { AllFilter, positionKey, RecordedEvent } from '@app/event-store';
+import { AllFilter, positionKey, RecordedEvent } from '@app/event-store/core';
 import { ProjectedEvent } from './views';
 
 /**

@@ -1,6 +1,6 @@
 import { customerStream } from '@app/domain';
-import { EventReader, Position, positionKey, RecordedEvent } from '@app/event-store';
-import { Clock, failed, Metrics, SpanKind, startSpan, storedTraceContext, traced } from '@app/platform';
+import { EventReader, Position, positionKey, RecordedEvent } from '@app/event-store/core';
+import { Clock, failed, Metrics, SpanKind, startSpan, storedTraceContext, traced } from '@app/platform/core';
 import { batches } from './batches';
 import { ParkedEvent, parkingError } from './parked-events';
 import { decodeForProjections, DecodedEvent, PROJECTED_STREAMS, UndecodableEvent } from './projected-event';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { comparePositions, EVENT_READER, EventReader, formatPosition, Position, positionKey } from '@app/event-store';
+import { comparePositions, EVENT_READER, EventReader, formatPosition, Position, positionKey } from '@app/event-store/core';
 import { APP_CONFIG, Metrics, StoresConfig } from '@app/platform';
 import { Gauge } from 'prom-client';
 import { PARKED_EVENTS, ParkedEvents } from './parked-events';

@@ -1,6 +1,6 @@
 import { canonicalJson } from '@app/domain';
-import { comparePositions, EventReader, Partition, Position, positionKey } from '@app/event-store';
-import { Clock } from '@app/platform';
+import { comparePositions, EventReader, Partition, Position, positionKey } from '@app/event-store/core';
+import { Clock } from '@app/platform/core';
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { waitForLive } from './live-view';

@@ -1,5 +1,5 @@
 import { canonicalJson, parseCustomerStream } from '@app/domain';
-import { EventReader, positionKey, RecordedEvent } from '@app/event-store';
+import { EventReader, positionKey, RecordedEvent } from '@app/event-store/core';
 import { waitForLive } from './live-view';
 import { ParkedEvent, ParkedEvents, parkingError } from './parked-events';
 import { toProjectedEvent } from './projected-event';

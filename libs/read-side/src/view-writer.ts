@@ -1,4 +1,4 @@
-import { Position } from '@app/event-store';
+import { Position } from '@app/event-store/core';
 import { ParkedEvent } from './parked-events';
 import { ViewDefinition } from './view-definition';
 import { ViewDocument } from './views';

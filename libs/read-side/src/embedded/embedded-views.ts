@@ -1,7 +1,7 @@
 import { accountDetailReader } from '../projections/account-detail/account-detail.reader';
 import { SqliteCustomerListReader } from '../projections/customer-list/sqlite-customer-list.reader';
 import { ViewPorts } from '../view-ports';
-import { DEFAULT_SQLITE_BUSY_MS } from '@app/platform';
+import { DEFAULT_SQLITE_BUSY_MS } from '@app/platform/core';
 import { SqliteReadThread } from './sqlite-read-thread';
 import { SqliteViewStore } from './sqlite-view-store';
 

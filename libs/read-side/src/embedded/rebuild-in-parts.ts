@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { EventReader, Partition, positionFromKey, positionKey } from '@app/event-store';
+import { EventReader, Partition, positionFromKey, positionKey } from '@app/event-store/core';
 import { GenerationTarget, headOfLog, Progress, progress as progressOf } from '../rebuild';
 import { ViewName } from '../views';
 import { SqliteViewStore } from './sqlite-view-store';

@@ -1,6 +1,6 @@
 import { CUSTOMER_UPCASTERS } from '@app/domain';
-import { positionFromKey, positionKey, SqliteEventStore, Upcasters, UpcastingEventReader } from '@app/event-store';
-import { systemClock } from '@app/platform';
+import { positionFromKey, positionKey, SqliteEventStore, Upcasters, UpcastingEventReader } from '@app/event-store/core';
+import { systemClock } from '@app/platform/core';
 import { PROJECTIONS } from '../projections/projections';
 import { projectGenerations } from '../rebuild';
 import { PART_GENERATION, PartReport, PartTask } from './rebuild-in-parts';

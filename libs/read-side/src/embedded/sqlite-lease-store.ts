@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { checkpointInBackground } from '@app/event-store';
-import { openSqlite } from '@app/platform';
+import { checkpointInBackground } from '@app/event-store/core';
+import { openSqlite } from '@app/platform/core';
 import { hostname } from 'node:os';
 import { LeaseStore } from '../lease';
 

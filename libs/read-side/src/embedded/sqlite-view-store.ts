@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { openSqlite } from '@app/platform';
-import { checkpointInBackground, Position, positionFromKey, positionKey, withoutInlineCheckpoint } from '@app/event-store';
+import { openSqlite } from '@app/platform/core';
+import { checkpointInBackground, Position, positionFromKey, positionKey, withoutInlineCheckpoint } from '@app/event-store/core';
 import { ViewDefinition } from '../view-definition';
 import { ParkedEvent, ParkedEvents } from '../parked-events';
 import { FIRST_GENERATIONS, Generations, inUse, StaleGeneration, ViewGenerations } from '../view-generations';

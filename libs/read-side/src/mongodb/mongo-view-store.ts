@@ -1,5 +1,5 @@
 import { AnyBulkWriteOperation, Collection, Db, MongoServerError } from 'mongodb';
-import { Position, positionFromKey, positionKey } from '@app/event-store';
+import { Position, positionFromKey, positionKey } from '@app/event-store/core';
 import { ViewDefinition } from '../view-definition';
 import { ParkedEvent, ParkedEvents } from '../parked-events';
 import { FIRST_GENERATIONS, Generations, inUse, StaleGeneration, ViewGenerations } from '../view-generations';

@@ -1,7 +1,7 @@
 import { billingDetails } from '@app/domain/testing';
 import { randomUUID } from 'node:crypto';
 import { BillingDetails, CustomerEvent, customerStream, EventMetadata, SelfPurchaseResource } from '@app/domain';
-import { NewEvent, Position, positionKey, RecordedEvent } from '@app/event-store';
+import { NewEvent, Position, positionKey, RecordedEvent } from '@app/event-store/core';
 import { ProjectedEvent } from '../views';
 
 /** Test data for the read side: events as the domain emits them and as the projections receive them. */
