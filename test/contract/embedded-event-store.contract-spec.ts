@@ -5,7 +5,7 @@ import { comparePositions, EventStore, NewEvent, SqliteEventStore } from '@app/e
 import { eventStoreContract } from './event-store.contract';
 import { onTempFiles } from '../support/temp-files';
 
-const files = onTempFiles<EventStore>('event-store-contract', 'events.sqlite', (file) => new SqliteEventStore(file, 250));
+const files = onTempFiles<EventStore>('event-store-contract', 'events.sqlite', (file) => new SqliteEventStore(file, { pollIntervalMs: 250 }));
 const tempDir = files.tempDir;
 
 eventStoreContract('embedded (SQLite)', files.open, files.teardown);
@@ -20,13 +20,13 @@ describe('EventStore: embedded (SQLite) only', () => {
     const written = [event('Opened', { name: 'Zoë 🚀' }), event('Renamed', { name: 'Ålesund' })];
     const other = event('Elsewhere', { nested: { ok: true } });
     try {
-      const first = new SqliteEventStore(file, 250);
+      const first = new SqliteEventStore(file, { pollIntervalMs: 250 });
       const firstResult = await first.append(stream, written, 'no_stream');
       const otherResult = await first.append(otherStream, [other], 'no_stream');
       const before = await first.readAll();
       await first.close();
 
-      const second = new SqliteEventStore(file, 250);
+      const second = new SqliteEventStore(file, { pollIntervalMs: 250 });
       try {
         const read = await second.readStream(stream);
         expect(read.map((e) => e.id)).toEqual(written.map((e) => e.id));
@@ -45,5 +45,63 @@ describe('EventStore: embedded (SQLite) only', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('opened for reading only (as a rebuild part opens the log)', () => {
+    const event = (type: string): NewEvent => ({ id: randomUUID(), type, data: { type }, metadata: {} });
+    /** This process's threads: a checkpoint thread is one more. */
+    const threads = () => fs.readdirSync('/proc/self/task').length;
+
+    it('reads what a writer appended, before and after it opened, and refuses to append', async () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'events.sqlite');
+      const writer = new SqliteEventStore(file);
+      try {
+        await writer.append('s-1', [event('First')], 'no_stream');
+        const reader = new SqliteEventStore(file, { readOnly: true });
+        try {
+          await writer.append('s-1', [event('Second')], 0n);
+          expect((await reader.readStream('s-1')).map((e) => e.type)).toEqual(['First', 'Second']);
+          await expect(reader.append('s-2', [event('Third')], 'no_stream')).rejects.toThrow('The event store was opened for reading only.');
+          expect((await writer.readAll()).map((e) => e.type)).toEqual(['First', 'Second']);
+        } finally {
+          await reader.close();
+        }
+      } finally {
+        await writer.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('starts no checkpoint thread, where a store that appends starts one', async () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'events.sqlite');
+      try {
+        // Made and closed first: the thread ends with the last file it holds.
+        await new SqliteEventStore(file).close();
+        const before = threads();
+        const reader = new SqliteEventStore(file, { readOnly: true });
+        const withReader = threads();
+        const writer = new SqliteEventStore(file);
+        const withWriter = threads();
+        await writer.close();
+        await reader.close();
+        expect(withReader).toBe(before);
+        expect(withWriter).toBeGreaterThan(withReader);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('never creates a log that is not there', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'events.sqlite');
+      try {
+        expect(() => new SqliteEventStore(file, { readOnly: true })).toThrow(/unable to open database file/);
+        expect(fs.existsSync(file)).toBe(false);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

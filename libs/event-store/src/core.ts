@@ -7,4 +7,5 @@ export * from './position';
 export * from './event-id';
 export * from './upcasting';
 export { SqliteEventStore } from './embedded/sqlite-event-store';
+export type { SqliteEventStoreOptions } from './embedded/sqlite-event-store';
 export { checkpointInBackground, withoutInlineCheckpoint } from './embedded/background-checkpoints';

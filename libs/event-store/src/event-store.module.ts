@@ -30,7 +30,7 @@ export interface EventStoreAsyncOptions extends Pick<ModuleMetadata, 'imports'> 
 export function openEventStore(location: EventStoreLocation): EventStore {
   return location.kind === 'eventstoredb'
     ? EsdbEventStore.connect(location.connectionString, location.deadlineMs)
-    : new SqliteEventStore(location.file, undefined, location.busyTimeoutMs);
+    : new SqliteEventStore(location.file, { busyTimeoutMs: location.busyTimeoutMs });
 }
 
 // `readAll` may scan far (an export, a rebuild), and `countAll` reads what it counts on EventStoreDB:

@@ -143,7 +143,7 @@ describe('UpcastingEventReader on the embedded SQLite store', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'upcasting-'));
-    inner = new SqliteEventStore(join(dir, 'events.sqlite'), 50);
+    inner = new SqliteEventStore(join(dir, 'events.sqlite'), { pollIntervalMs: 50 });
     appends = [];
     // Sees exactly what the wrapper hands to the adapter.
     const recording: EventStore = {

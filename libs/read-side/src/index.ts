@@ -28,7 +28,7 @@ export { SqliteLeaseStore } from './embedded/sqlite-lease-store';
 export { LeasedProjection } from './leased-projection';
 export type { LeasedProjectionOptions } from './leased-projection';
 export { projectGeneration, projectGenerations, rebuildView, rebuildViews, verifyView } from './rebuild';
-export type { FillGenerations, GenerationTarget, PartOfRebuild, Progress, RebuildStores, Verification } from './rebuild';
+export type { FillGenerations, GenerationTarget, PartOfRebuild, Progress, RebuildStores, Tidy, Verification } from './rebuild';
 export { retryParked } from './retry-parked';
 export type { RetryOutcome, RetryStores } from './retry-parked';
 export { ProjectionStatusService } from './projection-status';

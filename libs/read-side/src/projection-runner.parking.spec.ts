@@ -27,7 +27,7 @@ let runner: ProjectionRunner<CustomerListItem> | null = null;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parking-'));
-  store = new SqliteEventStore(path.join(dir, 'events.sqlite'), 25);
+  store = new SqliteEventStore(path.join(dir, 'events.sqlite'), { pollIntervalMs: 25 });
   views = embeddedViews(path.join(dir, 'views.sqlite'));
 });
 

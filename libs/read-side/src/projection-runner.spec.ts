@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 function eventStore(file = 'events.sqlite'): SqliteEventStore {
-  const store = new SqliteEventStore(path.join(dir, file), 25);
+  const store = new SqliteEventStore(path.join(dir, file), { pollIntervalMs: 25 });
   opened.push(store);
   return store;
 }

@@ -175,8 +175,13 @@ export async function rebuildView<V extends ViewDocument>(
   return { generation, position };
 }
 
-/** Fills new generations some other way before the rebuild catches them up (`rebuildInParts`). */
-export type FillGenerations = (targets: readonly GenerationTarget[], onProgress?: (progress: Progress) => void) => Promise<void>;
+/**
+ * Fills new generations some other way before the rebuild catches them up (`rebuildInParts`). It
+ * may hand back what is left to tidy once they are filled (its files to remove): that runs while the
+ * views catch up and switch, and the rebuild ends when both have.
+ */
+export type FillGenerations = (targets: readonly GenerationTarget[], onProgress?: (progress: Progress) => void) => Promise<Tidy | void>;
+export type Tidy = () => Promise<void>;
 
 /**
  * Rebuilds several views at once, reading and decoding the log once for all of them; each switches
@@ -193,18 +198,25 @@ export async function rebuildViews(
   for (const projection of projections) targets.push({ projection, generation: await stores.generations.beginRebuild(projection) });
   // A view whose fill has shown its progress up to the head shows only what the catch-up adds.
   const filled = new Set<ViewName>();
-  await fill?.(targets, (p) => {
+  const tidy = await fill?.(targets, (p) => {
     filled.add(p.view);
     onProgress?.(p);
   });
-  await projectGenerations(targets, stores, (p) => (p.events > 0 || !filled.has(p.view)) && onProgress?.(p));
-  const done = [];
-  for (const { projection, generation } of targets) {
-    await stores.generations.finishRebuild(projection, generation);
-    // As in rebuildView: what the live projector applied between the last page and the switch.
-    done.push({ view: projection.name, generation, position: await projectGeneration(projection, stores, generation) });
-  }
-  return done;
+  const switchAll = async () => {
+    await projectGenerations(targets, stores, (p) => (p.events > 0 || !filled.has(p.view)) && onProgress?.(p));
+    const done = [];
+    for (const { projection, generation } of targets) {
+      await stores.generations.finishRebuild(projection, generation);
+      // As in rebuildView: what the live projector applied between the last page and the switch.
+      done.push({ view: projection.name, generation, position: await projectGeneration(projection, stores, generation) });
+    }
+    return done;
+  };
+  // Both run to their end before either's failure is told, the switch's first.
+  const [switched, tidied] = await Promise.allSettled([switchAll(), tidy?.()]);
+  if (switched.status === 'rejected') throw switched.reason;
+  if (tidied.status === 'rejected') throw tidied.reason;
+  return switched.value;
 }
 
 export interface Verification {

@@ -35,6 +35,14 @@ interface PendingAppend {
 
 const NO_STREAM = -1n;
 
+export interface SqliteEventStoreOptions {
+  /** How often a subscription looks for events another process appended. */
+  readonly pollIntervalMs?: number;
+  readonly busyTimeoutMs?: number;
+  /** Opens an existing log for reading only: appends fail, and no checkpoint thread is started. */
+  readonly readOnly?: boolean;
+}
+
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
  * append survives a crash or power loss. Appends arriving together are group-committed: one
@@ -52,28 +60,35 @@ export class SqliteEventStore implements EventStore {
   private seenDataVersion: bigint;
   private readonly releaseCheckpoints: () => Promise<void>;
 
-  constructor(file: string, private readonly pollIntervalMs = 250, busyTimeoutMs = 1000) {
-    this.db = new Database(file);
-    // WAL: readers never block the writer, and other processes may open the file too. FULL: an
-    // acknowledged append has been fsynced, so it survives a power cut.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+  private readonly pollIntervalMs: number;
+  private readonly readOnly: boolean;
+
+  constructor(file: string, { pollIntervalMs = 250, busyTimeoutMs = 1000, readOnly = false }: SqliteEventStoreOptions = {}) {
+    this.pollIntervalMs = pollIntervalMs;
+    this.readOnly = readOnly;
+    this.db = new Database(file, { readonly: readOnly });
     // Waiting for another process's lock blocks this one: kept short (SQLITE_BUSY_TIMEOUT_MS).
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS events (
-        position INTEGER PRIMARY KEY AUTOINCREMENT,
-        stream   TEXT    NOT NULL,
-        revision INTEGER NOT NULL,
-        id       TEXT    NOT NULL,
-        type     TEXT    NOT NULL,
-        data     TEXT    NOT NULL,
-        metadata TEXT    NOT NULL,
-        created  INTEGER NOT NULL,
-        UNIQUE (stream, revision)
-      );
-      CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
-    `);
+    if (!readOnly) {
+      // WAL: readers never block the writer, and other processes may open the file too. FULL: an
+      // acknowledged append has been fsynced, so it survives a power cut.
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS events (
+          position INTEGER PRIMARY KEY AUTOINCREMENT,
+          stream   TEXT    NOT NULL,
+          revision INTEGER NOT NULL,
+          id       TEXT    NOT NULL,
+          type     TEXT    NOT NULL,
+          data     TEXT    NOT NULL,
+          metadata TEXT    NOT NULL,
+          created  INTEGER NOT NULL,
+          UNIQUE (stream, revision)
+        );
+        CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
+      `);
+    }
     this.db.defaultSafeIntegers(true);
     this.appended.setMaxListeners(0);
     this.sql = {
@@ -108,12 +123,14 @@ export class SqliteEventStore implements EventStore {
         .raw(),
     };
     this.seenDataVersion = this.sql.dataVersion.get() as bigint;
-    // Off the event loop: an append's commit never copies the WAL into the file.
-    this.releaseCheckpoints = checkpointInBackground(this.db);
+    // Off the event loop: an append's commit never copies the WAL into the file. A reader appends
+    // nothing, so it starts no thread (a rebuild's parts start faster without one).
+    this.releaseCheckpoints = readOnly ? async () => undefined : checkpointInBackground(this.db);
   }
 
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('The event store is closed.'));
+    if (this.readOnly) return Promise.reject(new Error('The event store was opened for reading only.'));
     if (events.length === 0) return Promise.reject(new Error('Nothing to append.'));
     let serialized: PendingAppend['events'];
     try {

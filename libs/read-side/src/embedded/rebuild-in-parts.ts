@@ -1,10 +1,11 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { EventReader, Partition, positionFromKey, positionKey } from '@app/event-store/core';
-import { GenerationTarget, headOfLog, Progress, progress as progressOf } from '../rebuild';
+import { GenerationTarget, headOfLog, Progress, progress as progressOf, Tidy } from '../rebuild';
 import { ViewName } from '../views';
 import { SqliteViewStore } from './sqlite-view-store';
 
@@ -51,21 +52,21 @@ export const defaultParts = () => Math.min(4, availableParallelism());
 export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, events: EventReader) {
   if (!Number.isInteger(parts) || parts < 2 || parts > MAX_PARTS) throw new RangeError(`A rebuild in parts takes 2 to ${MAX_PARTS} parts, not ${parts}.`);
   const viewsFile = views.file;
-  return async (targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void = () => undefined): Promise<void> => {
+  return async (targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void = () => undefined): Promise<Tidy | void> => {
     const unlock = lock(viewsFile);
     try {
-      await fill(targets, onProgress);
+      return await fill(targets, onProgress);
     } finally {
       unlock();
     }
   };
 
-  async function fill(targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void): Promise<void> {
+  async function fill(targets: readonly GenerationTarget[], onProgress: (progress: Progress) => void): Promise<Tidy | void> {
     const fresh: GenerationTarget[] = [];
     for (const target of targets) if ((await views.checkpoint(target.projection, target.generation)) === null) fresh.push(target);
     const prefix = `${basename(viewsFile)}.rebuild-${thisBoot()}-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
     const partFile = (index: number) => join(dirname(viewsFile), `${prefix}part-${index + 1}-of-${parts}`);
-    removeFiles(viewsFile, (name) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix));
+    for (const file of filesBeside(viewsFile, (name) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix))) rmSync(file, { force: true });
     if (fresh.length === 0) return;
 
     const head = await headOfLog(events);
@@ -97,7 +98,12 @@ export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, eve
       // Each part's file holds the part's generation: the first a rebuild makes in a new file.
       await views.absorbParts(target.projection, target.generation, tasks.map((task) => ({ file: task.partFile, generation: PART_GENERATION })));
     }
-    removeFiles(viewsFile, (name) => name.startsWith(prefix));
+    // Absorbed, the part files go: removing hundreds of MB takes a few hundred ms, left to run while
+    // the views catch up and switch. Should the process end first, the next rebuild removes them.
+    const absorbed = filesBeside(viewsFile, (name) => name.startsWith(prefix));
+    return async () => {
+      await Promise.all(absorbed.map((file) => rm(file, { force: true })));
+    };
   }
 }
 
@@ -171,6 +177,9 @@ function thisBoot(): string {
 }
 
 /** Removes the part files (with their WAL and shared-memory files) whose names match. */
-function removeFiles(viewsFile: string, matches: (name: string) => boolean): void {
-  for (const name of readdirSync(dirname(viewsFile))) if (matches(name)) rmSync(join(dirname(viewsFile), name), { force: true });
+/** The files beside the views' file whose names match. */
+function filesBeside(viewsFile: string, matches: (name: string) => boolean): string[] {
+  return readdirSync(dirname(viewsFile))
+    .filter(matches)
+    .map((name) => join(dirname(viewsFile), name));
 }

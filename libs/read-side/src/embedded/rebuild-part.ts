@@ -12,7 +12,7 @@ import { SqliteViewStore } from './sqlite-view-store';
  * progress and completion to the parent. It ends as soon as the parent is gone.
  */
 async function projectPart(task: PartTask): Promise<void> {
-  const store = new SqliteEventStore(task.eventsFile);
+  const store = new SqliteEventStore(task.eventsFile, { readOnly: true });
   // Events in their current shape, as every read path of the service gets them.
   const events = new UpcastingEventReader(store, new Upcasters(CUSTOMER_UPCASTERS));
   // Scratch, never fsynced: the checkpoint thread's fsyncs of part files slowed the parts by about 8 %.
