@@ -42,9 +42,10 @@ export const defaultParts = () => Math.min(4, availableParallelism());
  * more): each reads its share of the customers' streams from the log (`Partition`), and folds and
  * writes them into a view file of its own, without the write lock of the others. Then each
  * generation absorbs its parts in one transaction, and the rebuild catches up and switches as
- * always. Interrupted, the parts resume from their own checkpoints the next time; part files of
- * another rebuild are removed. The part files are scratch, never fsynced: those left before the
- * machine restarted count as another rebuild's, since a torn one could otherwise be resumed.
+ * always, while the part files are removed (the `Tidy` this hands back). Interrupted, the parts
+ * resume from their own checkpoints the next time; part files of another rebuild are removed. The
+ * part files are scratch, never fsynced: those left before the machine restarted count as another
+ * rebuild's, since a torn one could otherwise be resumed.
  *
  * Only generations without a checkpoint are filled this way: one that has one was absorbed, or is
  * being rebuilt in one piece, and catching it up is what is left.
@@ -66,7 +67,8 @@ export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, eve
     for (const target of targets) if ((await views.checkpoint(target.projection, target.generation)) === null) fresh.push(target);
     const prefix = `${basename(viewsFile)}.rebuild-${thisBoot()}-${fresh.map((t) => `${t.projection.name}-${t.generation}`).join('-')}.`;
     const partFile = (index: number) => join(dirname(viewsFile), `${prefix}part-${index + 1}-of-${parts}`);
-    for (const file of filesBeside(viewsFile, (name) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix))) rmSync(file, { force: true });
+    const another = (name: string) => name.startsWith(`${basename(viewsFile)}.rebuild-`) && !name.startsWith(prefix);
+    for (const file of filesBeside(viewsFile, another)) rmSync(file, { force: true });
     if (fresh.length === 0) return;
 
     const head = await headOfLog(events);
@@ -176,8 +178,7 @@ function thisBoot(): string {
   return id.replace(/-/g, '').slice(0, 12);
 }
 
-/** Removes the part files (with their WAL and shared-memory files) whose names match. */
-/** The files beside the views' file whose names match. */
+/** The files beside the views' file whose names match: part files, with their WAL and shared-memory files. */
 function filesBeside(viewsFile: string, matches: (name: string) => boolean): string[] {
   return readdirSync(dirname(viewsFile))
     .filter(matches)
