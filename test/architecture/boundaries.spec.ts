@@ -21,8 +21,8 @@ function imports(file: string): string[] {
 
 /** A lib may open a second door for tests only: `@app/<lib>/testing`. */
 const isTestDoor = (spec: string) => /^@app\/[^/]+\/testing$/.test(spec);
-/** And a core door, a part of its index without frameworks or network clients: `@app/<lib>/core`. */
-const isCoreDoor = (spec: string) => /^@app\/[^/]+\/core$/.test(spec);
+/** The event store and the platform open a core door too, their index without frameworks or network clients. */
+const isCoreDoor = (spec: string) => /^@app\/(event-store|platform)\/core$/.test(spec);
 const isTestCode = (file: string) => /^test\/|\/testing\//.test(relative(ROOT, file));
 
 describe('architecture', () => {

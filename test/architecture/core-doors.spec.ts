@@ -6,8 +6,8 @@ import { join } from 'node:path';
 // `npm test` makes first, as the processes run it.
 const DIST = join(__dirname, '..', '..', 'dist', 'libs');
 
-/** Frameworks, network clients and the logger: none of them is needed to project the embedded log. */
-const HEAVY = /^(@nestjs\/|@eventstore\/db-client$|mongodb$|jose$|pino|nestjs-pino$|express$)/;
+/** Frameworks, network clients, the logger and the tracing SDK: none of them is needed to project the embedded log. */
+const HEAVY = /^(@nestjs\/|@eventstore\/db-client$|mongodb$|jose$|pino|nestjs-pino$|express$|rxjs$|class-(validator|transformer)$|@opentelemetry\/(?!api$))/;
 
 /** The packages (from node_modules) that requiring `module` loads, in a fresh process. */
 function packagesLoadedBy(module: string): string[] {

@@ -58,10 +58,21 @@ describe('rebuildViews with a fill that leaves something to tidy', () => {
     expect((await rebuilt).map((r) => r.generation)).toEqual(before.map((g) => g + 1));
   });
 
-  it("fails with the tidy's error once the views have switched", async () => {
+  it("fails with the tidy's error once the views have switched, and says they did", async () => {
     const before = await active();
     const { fill } = fillLeavingTidy('fails');
-    await expect(rebuildViews(projections, stores(), undefined, fill)).rejects.toThrow('the part files could not be removed');
+    await expect(rebuildViews(projections, stores(), undefined, fill)).rejects.toThrow(
+      'The views switched, but tidying after the fill failed: the part files could not be removed',
+    );
     expect(await active()).toEqual(before.map((g) => g + 1));
+  });
+
+  it("tells the switch's failure first, and the tidy's after it, when both fail", async () => {
+    const { fill } = fillLeavingTidy('fails');
+    // The views' own store, but its switch fails.
+    const generations = Object.assign(Object.create(views.generations), { finishRebuild: async () => Promise.reject(new Error('the switch failed')) });
+    await expect(rebuildViews(projections, { ...stores(), generations }, undefined, fill)).rejects.toThrow(
+      'the switch failed; and tidying after the fill failed: the part files could not be removed',
+    );
   });
 });

@@ -202,7 +202,7 @@ export async function rebuildViews(
     filled.add(p.view);
     onProgress?.(p);
   });
-  const switchAll = async () => {
+  const catchUpAndSwitch = async () => {
     await projectGenerations(targets, stores, (p) => (p.events > 0 || !filled.has(p.view)) && onProgress?.(p));
     const done = [];
     for (const { projection, generation } of targets) {
@@ -212,11 +212,19 @@ export async function rebuildViews(
     }
     return done;
   };
-  // Both run to their end before either's failure is told, the switch's first.
-  const [switched, tidied] = await Promise.allSettled([switchAll(), tidy?.()]);
+  // Both run to their end before either's failure is told (a tidy that throws at once included).
+  const [switched, tidied] = await Promise.allSettled([catchUpAndSwitch(), (async () => tidy?.())()]);
+  if (tidied.status === 'rejected') {
+    const tidying = `tidying after the fill failed: ${messageOf(tidied.reason)}`;
+    if (switched.status === 'rejected') throw new AggregateError([switched.reason, tidied.reason], `${messageOf(switched.reason)}; and ${tidying}`);
+    throw new Error(`The views switched, but ${tidying}`, { cause: tidied.reason });
+  }
   if (switched.status === 'rejected') throw switched.reason;
-  if (tidied.status === 'rejected') throw tidied.reason;
   return switched.value;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export interface Verification {

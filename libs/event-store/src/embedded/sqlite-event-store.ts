@@ -38,8 +38,12 @@ const NO_STREAM = -1n;
 export interface SqliteEventStoreOptions {
   /** How often a subscription looks for events another process appended. */
   readonly pollIntervalMs?: number;
+  /** How long a write waits for another process's lock before it fails. */
   readonly busyTimeoutMs?: number;
-  /** Opens an existing log for reading only: appends fail, and no checkpoint thread is started. */
+  /**
+   * Opens an existing log for reading only: appends fail, and no checkpoint thread is started.
+   * SQLite may still make the WAL's `-wal` and `-shm` files beside it, and leave them.
+   */
   readonly readOnly?: boolean;
 }
 

@@ -104,7 +104,9 @@ export function rebuildInParts({ eventsFile, views, parts }: RebuildInParts, eve
     // the views catch up and switch. Should the process end first, the next rebuild removes them.
     const absorbed = filesBeside(viewsFile, (name) => name.startsWith(prefix));
     return async () => {
-      await Promise.all(absorbed.map((file) => rm(file, { force: true })));
+      const removals = await Promise.allSettled(absorbed.map((file) => rm(file, { force: true })));
+      const failed = removals.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw new Error(`removing the part files failed (the next rebuild removes them): ${(failed.reason as Error).message}`, { cause: failed.reason });
     };
   }
 }
