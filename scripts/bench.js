@@ -268,17 +268,21 @@ async function benchAsOf(port, auth, long) {
 }
 
 async function benchCommands() {
-  log(`commands: durable renames vs a Nest hello-world, c=${SIZES.concurrency}`);
+  log(`commands: durable renames vs a Nest hello-world and the Emmett peer, c=${SIZES.concurrency}`);
   const dir = mkdtempSync(join(tmpdir(), 'bench-commands-'));
   const hello = fork(join(__dirname, 'bench/hello-server.js'), [], { env: { ...process.env, PORT: '4101' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let service;
+  let peer;
   try {
     const seeded = await seedEvents(join(dir, 'events.sqlite'), { customers: 500, partners: [PARTNER] });
+    const ids = seeded.ids.map((c) => c.tenantId);
+    // The peer keeps its own log (emmett.sqlite) of the same customers.
+    peer = fork(join(__dirname, 'bench/emmett-peer.js'), [], { env: { ...process.env, PORT: '4103', DATA_DIR: dir, CUSTOMER_IDS: JSON.stringify(ids) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await rebuildInto(dir);
     await waitReady(4101, '/v1/hello', 'POST');
+    await waitReady(4103, '/v1/customers/none/rename', 'POST');
     service = await startService(dir, 4102);
     const auth = { authorization: `Bearer ${await token()}` };
-    const ids = seeded.ids.map((c) => c.tenantId);
     const rounds = [];
     let peakRss = 0;
     const rss = setInterval(() => {
@@ -295,30 +299,41 @@ async function benchCommands() {
       const live = await load({ port: 4102, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: () => ({ method: 'GET', path: '/health/live' }) });
       const read = await load({ port: 4102, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: (i) => ({ method: 'GET', path: `/v1/customers/${ids[i % ids.length]}`, headers: auth }) });
       const cmd = await load({ port: 4102, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[i % ids.length]}/rename`, headers: auth, body: { companyName: `Name ${r}-${i}` } }) });
-      const failures = live.failures + read.failures + cmd.failures;
+      const emmett = await load({ port: 4103, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request: (i) => ({ method: 'POST', path: `/v1/customers/${ids[i % ids.length]}/rename`, body: { companyName: `Name ${r}-${i}` } }) });
+      const failures = live.failures + read.failures + cmd.failures + emmett.failures;
       rounds.push({
         helloPerSecond: round(base.perSecond),
         livePerSecond: round(live.perSecond),
         detailReadsPerSecond: round(read.perSecond),
         commandsPerSecond: round(cmd.perSecond),
         commandP99: round(cmd.p99),
+        emmettPerSecond: round(emmett.perSecond),
         failures,
         liveRatio: round(live.perSecond / base.perSecond),
         readRatio: round(read.perSecond / base.perSecond),
         ratio: round(cmd.perSecond / base.perSecond),
+        overEmmett: round(cmd.perSecond / emmett.perSecond),
+        helloOverEmmett: round(base.perSecond / emmett.perSecond),
       });
       const ratio = (x) => (x.perSecond / base.perSecond).toFixed(2);
-      log(`  round ${r + 1}: hello-world ${base.perSecond.toFixed(0)} req/s; liveness ${live.perSecond.toFixed(0)}/s (${ratio(live)}), detail reads ${read.perSecond.toFixed(0)}/s (${ratio(read)}), durable renames ${cmd.perSecond.toFixed(0)}/s (${ratio(cmd)}, p99 ${cmd.p99.toFixed(1)} ms); errors ${failures}`);
+      log(`  round ${r + 1}: hello-world ${base.perSecond.toFixed(0)} req/s; liveness ${live.perSecond.toFixed(0)}/s (${ratio(live)}), detail reads ${read.perSecond.toFixed(0)}/s (${ratio(read)}), durable renames ${cmd.perSecond.toFixed(0)}/s (${ratio(cmd)}, p99 ${cmd.p99.toFixed(1)} ms, ${(cmd.perSecond / emmett.perSecond).toFixed(1)}× the Emmett peer's ${emmett.perSecond.toFixed(0)}/s); errors ${failures}`);
     }
     clearInterval(rss);
     const medianRatio = median(rounds.map((x) => x.ratio));
-    const references = { liveness: median(rounds.map((x) => x.liveRatio)), detailRead: median(rounds.map((x) => x.readRatio)) };
-    results.sections.commands = { concurrency: SIZES.concurrency, rounds, medianRatio, references, peakRssMb: round(peakRss) };
-    log(`  median ratio ${medianRatio} (liveness ${references.liveness}, detail reads ${references.detailRead}), peak RSS ${peakRss.toFixed(0)} MB`);
+    const overEmmett = median(rounds.map((x) => x.overEmmett));
+    const references = {
+      liveness: median(rounds.map((x) => x.liveRatio)),
+      detailRead: median(rounds.map((x) => x.readRatio)),
+      helloOverEmmett: median(rounds.map((x) => x.helloOverEmmett)),
+    };
+    results.sections.commands = { concurrency: SIZES.concurrency, rounds, medianRatio, overEmmett, references, peakRssMb: round(peakRss) };
+    log(`  median ratio ${medianRatio} (liveness ${references.liveness}, detail reads ${references.detailRead}), ${overEmmett}× the Emmett peer (the hello-world ${references.helloOverEmmett}×), peak RSS ${peakRss.toFixed(0)} MB`);
     check(5, 'hello-world / durable renames (≤ 1/0.60)', 1 / medianRatio, round(1 / 0.6));
+    check(5, 'the Emmett peer / durable renames (≤ 1/20)', 1 / overEmmett, 0.05);
     check(5, 'peak RSS of the service, MB', peakRss, 250);
   } finally {
     if (service) await stop(service);
+    if (peer) await stop(peer);
     await stop(hello);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -343,6 +358,7 @@ function markdown() {
   if (references) {
     rows.push(`| 5 | for reference, the liveness probe / hello-world | ${references.liveness} | – | |`);
     rows.push(`| 5 | for reference, detail reads / hello-world | ${references.detailRead} | – | |`);
+    rows.push(`| 5 | for reference, hello-world / the Emmett peer | ${references.helloOverEmmett} | – | |`);
   }
   const reads = results.sections.reads;
   const readRows = reads
