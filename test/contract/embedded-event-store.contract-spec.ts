@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { comparePositions, EventStore, NewEvent, SqliteEventStore } from '@app/event-store';
 import { eventStoreContract } from './event-store.contract';
 import { onTempFiles } from '../support/temp-files';
@@ -89,6 +90,23 @@ describe('EventStore: embedded (SQLite) only', () => {
         await reader.close();
         expect(withReader).toBe(before);
         expect(withWriter).toBeGreaterThan(withReader);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    // Open files are counted where Linux lists them; CI runs there.
+    (fs.existsSync('/proc/self/fd') ? it : it.skip)('closes a file that is not a log instead of holding it open', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'other.sqlite');
+      const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+      try {
+        const other = new Database(file);
+        other.exec('CREATE TABLE something_else (id INTEGER PRIMARY KEY)');
+        other.close();
+        const before = openFiles();
+        expect(() => new SqliteEventStore(file, { readOnly: true })).toThrow(/no such table: events/);
+        expect(openFiles()).toBe(before);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -71,65 +71,72 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = pollIntervalMs;
     this.readOnly = readOnly;
     this.db = new Database(file, { readonly: readOnly });
-    // Waiting for another process's lock blocks this one: kept short (SQLITE_BUSY_TIMEOUT_MS).
-    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    if (!readOnly) {
-      // WAL: readers never block the writer, and other processes may open the file too. FULL: an
-      // acknowledged append has been fsynced, so it survives a power cut.
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS events (
-          position INTEGER PRIMARY KEY AUTOINCREMENT,
-          stream   TEXT    NOT NULL,
-          revision INTEGER NOT NULL,
-          id       TEXT    NOT NULL,
-          type     TEXT    NOT NULL,
-          data     TEXT    NOT NULL,
-          metadata TEXT    NOT NULL,
-          created  INTEGER NOT NULL,
-          UNIQUE (stream, revision)
-        );
-        CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
-      `);
+    try {
+      // Waiting for another process's lock blocks this one: kept short (SQLITE_BUSY_TIMEOUT_MS).
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      if (!readOnly) {
+        // WAL: readers never block the writer, and other processes may open the file too. FULL: an
+        // acknowledged append has been fsynced, so it survives a power cut.
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = FULL');
+        this.db.exec(`
+          CREATE TABLE IF NOT EXISTS events (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            stream   TEXT    NOT NULL,
+            revision INTEGER NOT NULL,
+            id       TEXT    NOT NULL,
+            type     TEXT    NOT NULL,
+            data     TEXT    NOT NULL,
+            metadata TEXT    NOT NULL,
+            created  INTEGER NOT NULL,
+            UNIQUE (stream, revision)
+          );
+          CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
+        `);
+      }
+      this.db.defaultSafeIntegers(true);
+      this.appended.setMaxListeners(0);
+      this.sql = {
+        // Changes when another connection (another process) commits to the file; never for our own.
+        dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
+        lastRevision: this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
+        byId: this.db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
+        at: this.db.prepare('SELECT position, id FROM events WHERE stream = ? AND revision = ?'),
+        insert: this.db.prepare(
+          'INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ),
+        forwards: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(),
+        backwards: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
+        allForwards: this.db
+          .prepare(
+            `SELECT ${COLUMNS} FROM events WHERE position > @after AND substr(stream, 1, length(@prefix)) = @prefix
+             AND unicode(substr(stream, -1)) % @parts = @part ORDER BY position LIMIT @limit`,
+          )
+          .raw(),
+        // Counted off the rows' keys and stream names in the engine: nothing is copied out or decoded.
+        countForwards: this.db
+          .prepare(
+            `SELECT count(*) FROM (SELECT 1 FROM events WHERE position > @after AND substr(stream, 1, length(@prefix)) = @prefix
+             AND unicode(substr(stream, -1)) % @parts = @part LIMIT @limit)`,
+          )
+          .pluck(),
+        allBackwards: this.db
+          .prepare(
+            `SELECT ${COLUMNS} FROM events WHERE position < @after AND substr(stream, 1, length(@prefix)) = @prefix
+             AND unicode(substr(stream, -1)) % @parts = @part ORDER BY position DESC LIMIT @limit`,
+          )
+          .raw(),
+      };
+      this.seenDataVersion = this.sql.dataVersion.get() as bigint;
+      // Off the event loop: an append's commit never copies the WAL into the file. A reader appends
+      // nothing, so it starts no thread (a rebuild's parts start faster without one).
+      this.releaseCheckpoints = readOnly ? async () => undefined : checkpointInBackground(this.db);
+    } catch (error) {
+      // A file that is not a log (no events table, opened read-only) fails here: closed now, not
+      // left open until the collector finds it.
+      this.db.close();
+      throw error;
     }
-    this.db.defaultSafeIntegers(true);
-    this.appended.setMaxListeners(0);
-    this.sql = {
-      // Changes when another connection (another process) commits to the file; never for our own.
-      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
-      lastRevision: this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
-      byId: this.db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
-      at: this.db.prepare('SELECT position, id FROM events WHERE stream = ? AND revision = ?'),
-      insert: this.db.prepare(
-        'INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      forwards: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(),
-      backwards: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
-      allForwards: this.db
-        .prepare(
-          `SELECT ${COLUMNS} FROM events WHERE position > @after AND substr(stream, 1, length(@prefix)) = @prefix
-           AND unicode(substr(stream, -1)) % @parts = @part ORDER BY position LIMIT @limit`,
-        )
-        .raw(),
-      // Counted off the rows' keys and stream names in the engine: nothing is copied out or decoded.
-      countForwards: this.db
-        .prepare(
-          `SELECT count(*) FROM (SELECT 1 FROM events WHERE position > @after AND substr(stream, 1, length(@prefix)) = @prefix
-           AND unicode(substr(stream, -1)) % @parts = @part LIMIT @limit)`,
-        )
-        .pluck(),
-      allBackwards: this.db
-        .prepare(
-          `SELECT ${COLUMNS} FROM events WHERE position < @after AND substr(stream, 1, length(@prefix)) = @prefix
-           AND unicode(substr(stream, -1)) % @parts = @part ORDER BY position DESC LIMIT @limit`,
-        )
-        .raw(),
-    };
-    this.seenDataVersion = this.sql.dataVersion.get() as bigint;
-    // Off the event loop: an append's commit never copies the WAL into the file. A reader appends
-    // nothing, so it starts no thread (a rebuild's parts start faster without one).
-    this.releaseCheckpoints = readOnly ? async () => undefined : checkpointInBackground(this.db);
   }
 
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
