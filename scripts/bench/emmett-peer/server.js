@@ -2,9 +2,11 @@
 // through Emmett's command handler and its SQLite event store, behind Express with the same JSON
 // body parser. No token, validation beyond the name, projection or request log: all in its favour.
 //
-// Commands run one at a time. Emmett's SQLite store (0.38.5) opens a connection per operation
-// without a busy timeout and shares it between calls, so concurrent commands fail (SQLITE_BUSY,
-// "Database handle is closed"); serialized, every one succeeds.
+// Commands run one at a time. Emmett's SQLite store (0.38.5) opens and closes a connection for
+// every read and append, without a busy timeout, and shares it between calls: concurrent commands
+// fail (SQLITE_BUSY, "Database handle is closed"). Even one at a time, a commit is now and then
+// refused while the previous close still checkpoints the WAL: such a command is tried again.
+const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const express = require('express');
 const { CommandHandler } = require('@event-driven-io/emmett');
@@ -20,27 +22,27 @@ const store = getSQLiteEventStore({ fileName: join(process.env.DATA_DIR, 'emmett
 const streamOf = (id) => `customer-${id}`;
 
 let queue = Promise.resolve();
-const oneAtATime = (work) => {
-  const result = queue.then(work);
+/** One at a time, and again on SQLITE_BUSY (a few times). */
+const serialized = (work) => {
+  const attempt = async (n) => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error.code !== 'SQLITE_BUSY' || n === 10) throw error;
+      return attempt(n + 1);
+    }
+  };
+  const result = queue.then(() => attempt(1));
   queue = result.catch(() => undefined);
   return result;
 };
 
 class NotFound extends Error {}
 
-/** Even one at a time a commit is sometimes refused ("SQL statements in progress"): retried. */
-async function establish(id) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await store.appendToStream(streamOf(id), [{ type: 'CustomerRelationshipEstablished', data: { companyName: `Customer ${id}` } }]);
-    } catch (error) {
-      if (error.code !== 'SQLITE_BUSY' || attempt === 10) throw error;
-    }
-  }
-}
-
 async function main() {
-  for (const id of JSON.parse(process.env.CUSTOMER_IDS)) await establish(id);
+  for (const id of JSON.parse(readFileSync(process.env.CUSTOMER_IDS_FILE, 'utf8'))) {
+    await serialized(() => store.appendToStream(streamOf(id), [{ type: 'CustomerRelationshipEstablished', data: { companyName: `Customer ${id}` } }]));
+  }
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -48,7 +50,7 @@ async function main() {
     const companyName = req.body?.companyName;
     if (typeof companyName !== 'string' || companyName.trim() === '') return res.status(400).json({ title: 'companyName is required.' });
     try {
-      const result = await oneAtATime(() =>
+      const result = await serialized(() =>
         handle(store, streamOf(req.params.id), (state) => {
           if (!state.exists) throw new NotFound();
           return state.companyName === companyName ? [] : [{ type: 'CustomerRenamed', data: { companyName } }];
@@ -59,7 +61,7 @@ async function main() {
       res.status(error instanceof NotFound ? 404 : 500).json({ title: error instanceof NotFound ? 'Customer not found.' : String(error) });
     }
   });
-  app.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+  app.listen(Number(process.env.PORT), '127.0.0.1');
 }
 
 main().catch((error) => {
