@@ -132,8 +132,8 @@ export class SqliteEventStore implements EventStore {
       // nothing, so it starts no thread (a rebuild's parts start faster without one).
       this.releaseCheckpoints = readOnly ? async () => undefined : checkpointInBackground(this.db);
     } catch (error) {
-      // A file that is not a log (no events table, opened read-only) fails here: closed now, not
-      // left open until the collector finds it.
+      // Whatever fails here (a file without the events table opened read-only, a lock held past the
+      // busy timeout, a file that is not a database) closes the file now, not when the collector finds it.
       this.db.close();
       throw error;
     }

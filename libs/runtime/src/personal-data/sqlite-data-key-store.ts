@@ -20,8 +20,8 @@ const toKey = (row: Row): WrappedDataKey => ({ stream: row.stream, keyId: row.ke
  */
 export class SqliteDataKeyStore implements DataKeyStore {
   private readonly db: Database.Database;
-  // Prepared once: a detail read looks up its stream's key and erase on every request, and
-  // preparing costs more than the lookup.
+  // Prepared once: every detail read looks up its stream's key and erasure, and preparing a
+  // statement costs more than the lookup.
   private readonly sql;
 
   constructor(file: string) {
