@@ -303,19 +303,20 @@ async function benchCommands() {
         peakRss = Math.max(peakRss, Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
       } catch {}
     }, 500);
-    const rename = (r, headers) => (i) => ({ method: 'POST', path: `/v1/customers/${ids[i % ids.length]}/rename`, headers, body: { companyName: `Name ${r}-${i}` } });
+    const run = (port, request) => load({ port, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request });
+    const customer = (i) => `/v1/customers/${ids[i % ids.length]}`;
+    const rename = (r, headers) => (i) => ({ method: 'POST', path: `${customer(i)}/rename`, headers, body: { companyName: `Name ${r}-${i}` } });
     for (let r = 0; r < SIZES.rounds; r++) {
-      const run = (port, request) => load({ port, concurrency: SIZES.concurrency, seconds: SIZES.commandSeconds, request });
       const base = await run(4101, (i) => ({ method: 'POST', path: '/v1/hello', headers: auth, body: { companyName: `Name ${i}` } }));
       // Right after the hello-world, which leaves no work behind (the service's projector would).
       const emmett = await run(4103, rename(r, {}));
+      if (emmett.ok === 0) throw new Error(`The Emmett peer answered no rename (${emmett.failures} failed).`);
       // References, not bounds: the service's cheapest route (the liveness probe: the middleware every
       // request passes, request log and metrics) and its cheapest authenticated request (a detail read:
       // also the token, the rate limit, the view). A rename passes all of that too, then its command.
       const live = await run(4102, () => ({ method: 'GET', path: '/health/live' }));
-      const read = await run(4102, (i) => ({ method: 'GET', path: `/v1/customers/${ids[i % ids.length]}`, headers: auth }));
+      const read = await run(4102, (i) => ({ method: 'GET', path: customer(i), headers: auth }));
       const cmd = await run(4102, rename(r, auth));
-      if (emmett.ok === 0) throw new Error(`The Emmett peer answered no rename (${emmett.failures} failed).`);
       const figures = {
         helloPerSecond: round(base.perSecond),
         livePerSecond: round(live.perSecond),

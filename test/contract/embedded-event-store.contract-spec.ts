@@ -52,6 +52,8 @@ describe('EventStore: embedded (SQLite) only', () => {
     const event = (type: string): NewEvent => ({ id: randomUUID(), type, data: { type }, metadata: {} });
     /** This process's threads: a checkpoint thread is one more. */
     const threads = () => fs.readdirSync('/proc/self/task').length;
+    /** This process's open files: a connection left open is one more. */
+    const openFiles = () => fs.readdirSync('/proc/self/fd').length;
 
     it('reads what a writer appended, before and after it opened, and refuses to append', async () => {
       const dir = tempDir();
@@ -99,7 +101,6 @@ describe('EventStore: embedded (SQLite) only', () => {
     (fs.existsSync('/proc/self/fd') ? it : it.skip)('closes a file that is not a log instead of holding it open', () => {
       const dir = tempDir();
       const file = path.join(dir, 'other.sqlite');
-      const openFiles = () => fs.readdirSync('/proc/self/fd').length;
       try {
         const other = new Database(file);
         other.exec('CREATE TABLE something_else (id INTEGER PRIMARY KEY)');
